@@ -1,0 +1,52 @@
+import os
+import sys
+from pathlib import Path
+
+SRC = Path(workflow.basedir) / "src"
+sys.path.insert(0, str(SRC))
+# Jobs (local, conda or Slurm) import the same library the workflow validated with.
+os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SRC), os.environ.get("PYTHONPATH")]))
+
+from topoae import config as study_config
+from topoae.deps import library_files
+
+study_config.validate(config, Path(workflow.basedir) / "workflow/schemas/config.schema.yaml")
+
+DATASETS = list(config["datasets"])
+SCRIPTS = Path(workflow.basedir) / "workflow/scripts"
+VARIANT = "{topology}-d{latent_dim}-s{seed}"
+
+
+wildcard_constraints:
+    dataset="|".join(DATASETS),
+    topology="[a-z]+(_x_[a-z]+)*",
+    latent_dim=r"\d+",
+    seed=r"\d+",
+    chunk=r"\d+",
+
+
+def library(script):
+    """The topoae files a script imports: inputs, so that editing them reruns the rule."""
+    return library_files(SCRIPTS / script, SRC)
+
+
+def dataset_config(wildcards):
+    return config["datasets"][wildcards.dataset]
+
+
+def variant_names(dataset):
+    return [v.name for v in study_config.variants(config, dataset)]
+
+
+def metric_files():
+    return [
+        f"results/{d}/scores/{name}/metrics.json" for d in DATASETS for name in variant_names(d)
+    ]
+
+
+def plot_files():
+    return [
+        f"results/plots/{d}/auc_vs_latent_dim.{ext}"
+        for d in DATASETS
+        for ext in config["plots"]["formats"]
+    ]

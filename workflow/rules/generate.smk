@@ -1,0 +1,45 @@
+def chunk_files(wildcards):
+    n_chunks = dataset_config(wildcards)["chunks"]
+    return [f"results/{wildcards.dataset}/events/chunk{c}.parquet" for c in range(n_chunks)]
+
+
+def chunk_count(key):
+    def count(wildcards):
+        dataset = dataset_config(wildcards)
+        return study_config.chunk_share(dataset[key], dataset["chunks"], int(wildcards.chunk))
+
+    return count
+
+
+rule generate_chunk:
+    input:
+        library("generate_chunk.py"),
+    output:
+        temp("results/{dataset}/events/chunk{chunk}.parquet"),
+    params:
+        source=lambda w: dataset_config(w)["source"],
+        options=lambda w: dataset_config(w)[dataset_config(w)["source"]],
+        n_background=chunk_count("n_background"),
+        n_signal=chunk_count("n_signal"),
+        test_fraction=lambda w: dataset_config(w)["test_fraction"],
+        seed=config["seed"],
+    log:
+        "logs/{dataset}/generate_chunk{chunk}.log",
+    conda:
+        "../../envs/generate.yaml"
+    script:
+        "../scripts/generate_chunk.py"
+
+
+rule merge_events:
+    input:
+        chunks=chunk_files,
+        library=library("merge_events.py"),
+    output:
+        "results/{dataset}/events.parquet",
+    log:
+        "logs/{dataset}/merge_events.log",
+    conda:
+        "../../envs/generate.yaml"
+    script:
+        "../scripts/merge_events.py"
