@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 
 
 def to_file(path: str) -> logging.Logger:
-    """Send logging, stdout and stderr of this process to ``path``; return the topoae logger."""
-    handle = open(path, "a", buffering=1)  # noqa: SIM115 - lives as long as the job
-    sys.stdout = sys.stderr = handle
+    """Send logging, stdout and stderr of this process to ``path``; return the topoae logger.
+
+    The redirection is at the file-descriptor level, so that what compiled
+    libraries print (Pythia's banner and listings) lands in the log too.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    os.dup2(fd, 1)
+    os.dup2(fd, 2)
+    os.close(fd)
+    sys.stdout = os.fdopen(1, "w", buffering=1, closefd=False)
+    sys.stderr = os.fdopen(2, "w", buffering=1, closefd=False)
     logging.basicConfig(
-        stream=handle, level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True
+        stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True
     )
     return logging.getLogger("topoae")
