@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import importlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,7 +11,16 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from topoae.generate.toy import MANIFOLDS
+
+SCHEMA_DIR = Path(__file__).resolve().parents[2] / "workflow" / "schemas"
+
+# Each source's module checks its own block through config_problems(options, where).
+SOURCE_MODULES = {
+    "rambo": "topoae.generate.rambo",
+    "toy": "topoae.generate.toy",
+    "pythia": "topoae.generate.pythia",
+    "ingest": "topoae.ingest",
+}
 
 
 class ConfigError(ValueError):
@@ -45,12 +55,12 @@ def _describe(error: jsonschema.ValidationError) -> str:
     return f"config key '{key}' = {error.instance!r}: {error.message}"
 
 
-def validate(config: dict, schema_path: str | Path) -> dict:
+def validate(config: dict, schema_path: str | Path = SCHEMA_DIR / "config.schema.yaml") -> dict:
     """Validate ``config`` against the schema, fill defaults in place, and check the physics.
 
     Raises :class:`ConfigError` naming every offending key and value.
     """
-    schema = yaml.safe_load(Path(schema_path).read_text())
+    schema = load_schema(schema_path)
     validator = _with_defaults(jsonschema.Draft202012Validator)(schema)
     errors = sorted(validator.iter_errors(config), key=lambda e: list(map(str, e.absolute_path)))
     if errors:
@@ -61,24 +71,28 @@ def validate(config: dict, schema_path: str | Path) -> dict:
     return config
 
 
+def load_schema(schema_path: str | Path) -> dict:
+    """The config schema with the per-source and features schemas put into its $defs."""
+    schema_path = Path(schema_path)
+    schema = yaml.safe_load(schema_path.read_text())
+    parts = {p.name.split(".")[0]: p for p in (schema_path.parent / "sources").glob("*.schema.yaml")}
+    parts["features"] = schema_path.parent / "features.schema.yaml"
+    for name, path in parts.items():
+        schema["$defs"][name] = yaml.safe_load(path.read_text())
+    return schema
+
+
 def physics_problems(config: dict) -> Iterator[str]:
     """Values that pass the schema but cannot describe a physical sample."""
     for name, dataset in config["datasets"].items():
         where = f"datasets.{name}"
-        if dataset["source"] == "rambo":
-            yield from _rambo_problems(dataset["rambo"], f"{where}.rambo")
-            k = dataset["features"].get("k", 3)
-            n = dataset["rambo"]["n_particles"]
-            if dataset["features"]["set"] == "invariants" and k > n:
+        source = dataset["source"]
+        module = importlib.import_module(SOURCE_MODULES[source])
+        yield from getattr(module, "config_problems", lambda *_: ())(dataset[source], f"{where}.{source}")
+        if source == "rambo" and dataset["features"]["set"] == "invariants":
+            k, n = dataset["features"]["k"], dataset["rambo"]["n_particles"]
+            if k > n:
                 yield f"config key '{where}.features.k' = {k}: larger than n_particles={n}"
-        if dataset["source"] == "toy":
-            toy = dataset["toy"]
-            ambient = MANIFOLDS[toy["manifold"]][1]
-            if toy["embed_dim"] is not None and toy["embed_dim"] < ambient:
-                yield (f"config key '{where}.toy.embed_dim' = {toy['embed_dim']}: below the ambient "
-                       f"dimension {ambient} of '{toy['manifold']}'")
-            if toy["anomaly"] == "excised" and toy["manifold"] != "paraboloid":
-                yield f"config key '{where}.toy.anomaly' = 'excised': only the paraboloid has an excised region"
         if dataset["chunks"] > dataset["n_background"]:
             yield f"config key '{where}.chunks' = {dataset['chunks']}: more chunks than background events"
     for topology in config["variants"]["topologies"]:
@@ -87,27 +101,6 @@ def physics_problems(config: dict) -> Iterator[str]:
             if dim % len(factors):
                 yield (f"config key 'variants.latent_dims' = {dim}: cannot be split evenly over the "
                        f"{len(factors)} factors of topology '{topology}'")
-
-
-def _rambo_problems(rambo: dict, where: str) -> Iterator[str]:
-    n, sqrt_s = rambo["n_particles"], rambo["sqrt_s"]
-    masses = rambo["masses"] if rambo["masses"] is not None else [0.0] * n
-    if len(masses) != n:
-        yield f"config key '{where}.masses' = {masses}: {len(masses)} masses for n_particles={n}"
-        return
-    if sum(masses) >= sqrt_s:
-        yield f"config key '{where}.masses' = {masses}: they sum to {sum(masses):g} GeV, not below sqrt_s={sqrt_s:g}"
-    signal = rambo["signal"]
-    i, j = signal["pair"]
-    if i == j or max(i, j) >= n:
-        yield f"config key '{where}.signal.pair' = {[i, j]}: needs two different indices below n_particles={n}"
-        return
-    spectators = sum(m for k, m in enumerate(masses) if k not in (i, j))
-    if signal["mass"] >= sqrt_s:
-        yield f"config key '{where}.signal.mass' = {signal['mass']:g}: not below sqrt_s={sqrt_s:g}"
-    elif not masses[i] + masses[j] < signal["mass"] < sqrt_s - spectators:
-        yield (f"config key '{where}.signal.mass' = {signal['mass']:g}: outside the kinematic range "
-               f"({masses[i] + masses[j]:g}, {sqrt_s - spectators:g}) GeV")
 
 
 def chunk_share(total: int, n_chunks: int, chunk: int) -> int:

@@ -13,6 +13,8 @@ from topoae.deps import library_files
 study_config.validate(config, Path(workflow.basedir) / "workflow/schemas/config.schema.yaml")
 
 DATASETS = list(config["datasets"])
+INGESTED = [d for d in DATASETS if config["datasets"][d]["source"] == "ingest"]
+GENERATED = [d for d in DATASETS if d not in INGESTED]
 SCRIPTS = Path(workflow.basedir) / "workflow/scripts"
 VARIANT = "{topology}-d{latent_dim}-s{seed}"
 
@@ -23,6 +25,11 @@ wildcard_constraints:
     latent_dim=r"\d+",
     seed=r"\d+",
     chunk=r"\d+",
+
+
+def one_of(names):
+    """A wildcard pattern matching exactly ``names`` (and nothing, when empty)."""
+    return "|".join(names) if names else "(?!x)x"
 
 
 def library(script):
@@ -50,3 +57,10 @@ def plot_files():
         for d in DATASETS
         for ext in config["plots"]["formats"]
     ]
+
+
+def ingest_files(spec):
+    """The user files an ingest block names (globs expanded), so that editing them reruns ingestion."""
+    from topoae.ingest import input_files
+
+    return input_files(spec)

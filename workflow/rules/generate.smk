@@ -12,6 +12,8 @@ def chunk_count(key):
 
 
 rule generate_chunk:
+    wildcard_constraints:
+        dataset=one_of(GENERATED),
     input:
         library("generate_chunk.py"),
     output:
@@ -32,6 +34,8 @@ rule generate_chunk:
 
 
 rule merge_events:
+    wildcard_constraints:
+        dataset=one_of(GENERATED),
     input:
         chunks=chunk_files,
         library=library("merge_events.py"),
@@ -43,3 +47,25 @@ rule merge_events:
         "../../envs/generate.yaml"
     script:
         "../scripts/merge_events.py"
+
+
+rule ingest:
+    wildcard_constraints:
+        dataset=one_of(INGESTED),
+    input:
+        files=lambda w: ingest_files(dataset_config(w)["ingest"]),
+        library=library("ingest.py"),
+    output:
+        "results/{dataset}/events.parquet",
+    params:
+        spec=lambda w: dataset_config(w)["ingest"],
+        test_fraction=lambda w: dataset_config(w)["test_fraction"],
+        seed=config["seed"],
+    resources:
+        mem_mb=4000,
+    log:
+        "logs/{dataset}/ingest.log",
+    conda:
+        "../../envs/ingest.yaml"
+    script:
+        "../scripts/ingest.py"

@@ -91,7 +91,14 @@ def toy_events(
     }
 
 
-SOURCES = {"rambo": rambo_events, "toy": toy_events}
+def pythia_events(rng: np.random.Generator, n_background: int, n_signal: int, **options) -> dict:
+    """Pythia 8 collider events; imported here so other sources do not need pythia8mc."""
+    from topoae.generate.pythia import pythia_events as generate
+
+    return generate(rng, n_background, n_signal, **options)
+
+
+SOURCES = {"rambo": rambo_events, "toy": toy_events, "pythia": pythia_events}
 
 
 def generate_chunk(

@@ -9,7 +9,7 @@ with no factors of 2 pi.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 
@@ -227,3 +227,25 @@ def resonance(
 def unweight(rng: np.random.Generator, weights: np.ndarray) -> np.ndarray:
     """Hit-or-miss mask that turns weighted events into unit-weight ones."""
     return rng.random(weights.shape) * weights.max() < weights
+
+
+def config_problems(rambo: dict, where: str) -> Iterator[str]:
+    """Config values that pass the schema but admit no phase space."""
+    n, sqrt_s = rambo["n_particles"], rambo["sqrt_s"]
+    masses = rambo["masses"] if rambo["masses"] is not None else [0.0] * n
+    if len(masses) != n:
+        yield f"config key '{where}.masses' = {masses}: {len(masses)} masses for n_particles={n}"
+        return
+    if sum(masses) >= sqrt_s:
+        yield f"config key '{where}.masses' = {masses}: they sum to {sum(masses):g} GeV, not below sqrt_s={sqrt_s:g}"
+    signal = rambo["signal"]
+    i, j = signal["pair"]
+    if i == j or max(i, j) >= n:
+        yield f"config key '{where}.signal.pair' = {[i, j]}: needs two different indices below n_particles={n}"
+        return
+    spectators = sum(m for k, m in enumerate(masses) if k not in (i, j))
+    if signal["mass"] >= sqrt_s:
+        yield f"config key '{where}.signal.mass' = {signal['mass']:g}: not below sqrt_s={sqrt_s:g}"
+    elif not masses[i] + masses[j] < signal["mass"] < sqrt_s - spectators:
+        yield (f"config key '{where}.signal.mass' = {signal['mass']:g}: outside the kinematic range "
+               f"({masses[i] + masses[j]:g}, {sqrt_s - spectators:g}) GeV")

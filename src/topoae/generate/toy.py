@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import numpy as np
 
@@ -164,3 +164,13 @@ def sample(
         points = embed(points, embed_dim, rotation_seed if rotation_seed is not None else 0)
     labels = np.concatenate([np.zeros(n_background, np.int8), np.ones(n_signal, np.int8)])
     return points, labels
+
+
+def config_problems(toy: dict, where: str) -> Iterator[str]:
+    """Config values that pass the schema but do not fit the chosen manifold."""
+    ambient = MANIFOLDS[toy["manifold"]][1]
+    if toy["embed_dim"] is not None and toy["embed_dim"] < ambient:
+        yield (f"config key '{where}.embed_dim' = {toy['embed_dim']}: below the ambient "
+               f"dimension {ambient} of '{toy['manifold']}'")
+    if toy["anomaly"] == "excised" and toy["manifold"] != "paraboloid":
+        yield f"config key '{where}.anomaly' = 'excised': only the paraboloid has an excised region"
