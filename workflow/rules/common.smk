@@ -5,7 +5,7 @@ from pathlib import Path
 SRC = Path(workflow.basedir) / "src"
 sys.path.insert(0, str(SRC))
 # Jobs (local, conda or Slurm) import the same library the workflow validated with.
-os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SRC), os.environ.get("PYTHONPATH")]))
+os.environ.update(PYTHONPATH=os.pathsep.join(filter(None, [str(SRC), os.environ.get("PYTHONPATH")])))
 
 from topoae import config as study_config
 from topoae.deps import library_files
@@ -33,8 +33,12 @@ def one_of(names):
 
 
 def library(script):
-    """The topoae files a script imports: inputs, so that editing them reruns the rule."""
-    return library_files(SCRIPTS / script, SRC)
+    """The topoae files a script imports: inputs, so that editing them reruns the rule.
+
+    Snakemake records their checksums, so touching a file without editing it
+    reruns nothing.
+    """
+    return [os.path.relpath(path) for path in library_files(SCRIPTS / script, SRC)]
 
 
 def dataset_config(wildcards):
@@ -64,3 +68,16 @@ def ingest_files(spec):
     from topoae.ingest import input_files
 
     return input_files(spec)
+
+
+def chunk_files(wildcards):
+    n_chunks = dataset_config(wildcards)["chunks"]
+    return [f"results/{wildcards.dataset}/events/chunk{c}.parquet" for c in range(n_chunks)]
+
+
+def chunk_count(key):
+    def count(wildcards):
+        dataset = dataset_config(wildcards)
+        return study_config.chunk_share(dataset[key], dataset["chunks"], int(wildcards.chunk))
+
+    return count

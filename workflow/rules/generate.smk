@@ -1,16 +1,3 @@
-def chunk_files(wildcards):
-    n_chunks = dataset_config(wildcards)["chunks"]
-    return [f"results/{wildcards.dataset}/events/chunk{c}.parquet" for c in range(n_chunks)]
-
-
-def chunk_count(key):
-    def count(wildcards):
-        dataset = dataset_config(wildcards)
-        return study_config.chunk_share(dataset[key], dataset["chunks"], int(wildcards.chunk))
-
-    return count
-
-
 rule generate_chunk:
     wildcard_constraints:
         dataset=one_of(GENERATED),

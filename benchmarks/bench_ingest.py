@@ -1,0 +1,114 @@
+"""Benchmark: ingest a NanoAOD-like ROOT TTree of 1 million events; events/s and peak RSS.
+
+    python benchmarks/bench_ingest.py [--events 1000000] [--repeats 3] [--step-size 100000]
+
+The benchmark writes the file itself with uproot (``mktree`` + ``extend``, jets
+zipped so that they share one counter branch), then ingests it ``--repeats``
+times, each in a fresh process so that every peak RSS is that run's own.
+It prints one JSON object with the medians.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import awkward as ak
+import numpy as np
+import uproot
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+WRITE_CHUNK = 100_000
+
+# Runs in a child process: ingest once, then report the wall time and this process's peak RSS.
+CHILD = """
+import json, resource, sys, time
+sys.path.insert(0, {src!r})
+from topoae.ingest import ingest_to_parquet
+spec = json.loads({spec!r})
+start = time.perf_counter()
+n = ingest_to_parquet(spec, "bench", 0.5, 1, {output!r})
+seconds = time.perf_counter() - start
+print(json.dumps({{"events": n, "seconds": seconds,
+                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+"""
+
+
+def write_tree(path: Path, n_events: int, seed: int = 0) -> None:
+    """A TTree ``Events`` with Jet_pt/eta/phi/mass (float32, 2..10 jets), a weight and a label."""
+    rng = np.random.default_rng(seed)
+    with uproot.recreate(path) as file:
+        tree = None
+        for start in range(0, n_events, WRITE_CHUNK):
+            n = min(WRITE_CHUNK, n_events - start)
+            counts = rng.integers(2, 11, n)
+            total = int(counts.sum())
+            jets = ak.zip({
+                "pt": ak.unflatten((rng.exponential(40.0, total) + 20.0).astype(np.float32), counts),
+                "eta": ak.unflatten(rng.normal(0.0, 1.5, total).astype(np.float32), counts),
+                "phi": ak.unflatten(rng.uniform(-np.pi, np.pi, total).astype(np.float32), counts),
+                "mass": ak.unflatten(rng.exponential(8.0, total).astype(np.float32), counts),
+            })
+            branches = {"Jet": jets, "genWeight": rng.normal(1.0, 0.1, n).astype(np.float32),
+                        "isSignal": (rng.random(n) < 0.1).astype(np.int32)}
+            if tree is None:
+                tree = file.mktree("Events", {k: ak.type(v).content if k == "Jet" else v.dtype
+                                              for k, v in branches.items()})
+            tree.extend(branches)
+
+
+def spec(path: Path, step_size: int) -> dict:
+    return {
+        "inputs": [{"files": str(path), "label": None, "label_branch": "isSignal"}],
+        "format": "auto", "tree": "Events", "collection": "Jet", "branches": None,
+        "weight_branch": "genWeight", "truth_branches": {}, "step_size": step_size,
+        "selection": {"min_pt": 30.0, "max_objects": 6, "min_objects": 2, "sort_by_pt": True},
+    }
+
+
+def run_once(path: Path, output: Path, step_size: int) -> dict:
+    code = CHILD.format(src=str(SRC), spec=json.dumps(spec(path, step_size)), output=str(output))
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--step-size", type=int, default=100_000)
+    parser.add_argument("--workdir", type=Path, default=None, help="keep the input file here between runs")
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory() as scratch:
+        workdir = args.workdir or Path(scratch)
+        workdir.mkdir(parents=True, exist_ok=True)
+        path = workdir / f"bench_{args.events}.root"
+        if not path.exists():
+            start = time.perf_counter()
+            write_tree(path, args.events)
+            print(f"wrote {path} ({path.stat().st_size / 2**20:.0f} MiB) in {time.perf_counter() - start:.1f} s",
+                  file=sys.stderr)
+        runs = [run_once(path, Path(scratch) / "events.parquet", args.step_size) for _ in range(args.repeats)]
+    summary = {
+        "input_events": args.events,
+        "step_size": args.step_size,
+        "repeats": args.repeats,
+        "events_written": runs[0]["events"],
+        "median_seconds": statistics.median(r["seconds"] for r in runs),
+        "median_events_per_s": statistics.median(args.events / r["seconds"] for r in runs),
+        "median_peak_rss_mb": statistics.median(r["peak_rss_mb"] for r in runs),
+        "runs": runs,
+    }
+    print(json.dumps(summary, indent=2))
+    return summary
+
+
+if __name__ == "__main__":
+    main()
