@@ -93,8 +93,8 @@ def main(argv: list[str] | None = None) -> dict:
         if not path.exists():
             start = time.perf_counter()
             write_tree(path, args.events)
-            print(f"wrote {path} ({path.stat().st_size / 2**20:.0f} MiB) in {time.perf_counter() - start:.1f} s",
-                  file=sys.stderr)
+            size = path.stat().st_size / 2**20
+            print(f"wrote {path} ({size:.0f} MiB) in {time.perf_counter() - start:.1f} s", file=sys.stderr)
         runs = [run_once(path, Path(scratch) / "events.parquet", args.step_size) for _ in range(args.repeats)]
     summary = {
         "input_events": args.events,

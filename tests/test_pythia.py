@@ -8,6 +8,8 @@ jets; reproducibility and momentum balance run the full physics.
 from __future__ import annotations
 
 import importlib.util
+import subprocess
+import sys
 
 import awkward as ak
 import numpy as np
@@ -131,6 +133,28 @@ def test_wprime_to_xy_dijet_and_jet_masses():
     # The boosted X and Y each land in one R = 1 jet: the heavier jet has X's mass, the lighter Y's.
     assert abs(np.median(ak.to_numpy(ak.max(masses, axis=1, mask_identity=False))) / 500.0 - 1) < 0.15
     assert abs(np.median(ak.to_numpy(ak.min(masses, axis=1, mask_identity=False))) / 100.0 - 1) < 0.3
+
+
+@needs_pythia
+@pytest.mark.slow
+def test_pythia_output_goes_to_the_job_log(tmp_path):
+    log = tmp_path / "generate.log"
+    script = (
+        "import numpy as np; from topoae import logs; from topoae.generate.pythia import pythia_events; "
+        f"logs.to_file({str(log)!r}); "
+        "pythia_events(np.random.default_rng(1), 2, 0, mpi=False, signal={'process': 'zprime', 'mass': 1e3})"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert result.stdout == "" and result.stderr == ""
+    text = log.read_text()
+    assert "Welcome to the Lund Monte Carlo" in text and "PYTHIA Event and Cross Section Statistics" in text
+    assert "Event Listing" not in text  # no per-event listings
+
+
+def test_importing_the_source_loads_neither_pythia_nor_fastjet():
+    script = "import sys, topoae.generate.pythia; print(sorted({'pythia8mc', 'fastjet'} & set(sys.modules)))"
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
 
 
 @needs_pythia

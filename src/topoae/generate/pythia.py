@@ -48,10 +48,15 @@ def _on(flag: bool) -> str:
     return "on" if flag else "off"
 
 
+def _num(value: float) -> str:
+    """A number as Pythia reads it, exactly (repr of a float round-trips), also for numpy scalars."""
+    return repr(float(value))
+
+
 def common_settings(options: dict, seed: int) -> list[str]:
     """Beams, seed, output and the parton/hadron-level switches shared by every process."""
     return [
-        f"Beams:eCM = {options['sqrt_s']!r}",
+        f"Beams:eCM = {_num(options['sqrt_s'])}",
         "Random:setSeed = on",
         f"Random:seed = {seed}",
         f"PartonLevel:MPI = {_on(options['mpi'])}",
@@ -61,15 +66,15 @@ def common_settings(options: dict, seed: int) -> list[str]:
 
 
 def _line_shape(pid: int, mass: float, window: float | None) -> list[str]:
-    settings = [f"{pid}:m0 = {mass!r}"]
+    settings = [f"{pid}:m0 = {_num(mass)}"]
     if window is not None:
-        settings += [f"{pid}:mMin = {mass * (1 - window)!r}", f"{pid}:mMax = {mass * (1 + window)!r}"]
+        settings += [f"{pid}:mMin = {_num(mass * (1 - window))}", f"{pid}:mMax = {_num(mass * (1 + window))}"]
     return settings
 
 
 def _new_scalar(pid: int, name: str, anti: str, charge_type: int, mass: float) -> str:
     # id:new = name antiName spinType chargeType colType m0 mWidth mMin mMax tau0
-    return f"{pid}:new = {name} {anti} 1 {charge_type} 0 {mass!r} {NARROW_WIDTH * mass!r} 0.0 0.0 0.0"
+    return f"{pid}:new = {name} {anti} 1 {charge_type} 0 {_num(mass)} {_num(NARROW_WIDTH * mass)} 0.0 0.0 0.0"
 
 
 def process_settings(process: str, options: dict) -> list[str]:
@@ -77,7 +82,7 @@ def process_settings(process: str, options: dict) -> list[str]:
     signal = options["signal"]
     window = signal.get("mass_window")
     if process == "qcd":
-        return ["HardQCD:all = on", f"PhaseSpace:pTHatMin = {options['pt_hat_min']!r}"]
+        return ["HardQCD:all = on", f"PhaseSpace:pTHatMin = {_num(options['pt_hat_min'])}"]
     if process == "zprime":
         return [
             "NewGaugeBoson:ffbar2gmZZprime = on",
@@ -91,7 +96,7 @@ def process_settings(process: str, options: dict) -> list[str]:
         return [
             "NewGaugeBoson:ffbar2Wprime = on",
             *_line_shape(WPRIME, signal["mass"], window),
-            f"{WPRIME}:mWidth = {NARROW_WIDTH * signal['mass']!r}",
+            f"{WPRIME}:mWidth = {_num(NARROW_WIDTH * signal['mass'])}",
             f"{WPRIME}:doForceWidth = on",
             f"{WPRIME}:onMode = off",
             # meMode 100: the partial widths follow the given branching ratios.
