@@ -465,3 +465,29 @@ def test_workflow_script_exits_nonzero_with_one_message(tmp_path):
     assert not out.exists()
     text = log.read_text()
     assert "ingest failed:" in text and "missing.root" in text and "Traceback" not in text
+
+
+@pytest.mark.parametrize("name, content, words", [
+    ("bad.h5", b"not hdf5" * 50, ["as HDF5"]),
+    ("bad.parquet", b"not parquet" * 50, ["as Parquet"]),
+    ("bad.lhe", b"not an lhe file" * 50, ["as LHE"]),
+])
+def test_error_corrupt_files_of_other_formats(tmp_path, name, content, words):
+    path = tmp_path / name
+    path.write_bytes(content)
+    fails(spec_for(str(path), collection="Jet"), tmp_path, str(path), *words)
+
+
+def test_error_truncated_lhe(testdata, tmp_path):
+    text = Path(testdata(LHE_ZJ)).read_text()
+    path = tmp_path / "truncated.lhe"
+    path.write_text(text[: 2 * len(text) // 3])
+    fails(spec_for(str(path)), tmp_path, str(path), "truncated")
+
+
+def test_error_several_trees_and_none_named(tmp_path):
+    path = tmp_path / "two.root"
+    with uproot.recreate(path) as file:
+        file["a"] = {"x": np.arange(3.0)}
+        file["b"] = {"x": np.arange(3.0)}
+    fails(spec_for(str(path), collection="Jet"), tmp_path, str(path), ".tree", "2 trees", "a, b")
