@@ -35,8 +35,8 @@ def massless(rng: np.random.Generator, n_events: int, n_particles: int, sqrt_s: 
     """
     if n_particles < 2:
         raise ValueError(f"RAMBO needs at least 2 particles, got n_particles={n_particles}")
-    shape = (n_events, n_particles)
-    u = rng.random((4, *shape))
+    # Particles on the first axis: sums over particles become adds of contiguous rows.
+    u = rng.random((4, n_particles, n_events))
     # Isotropic massless q_i with energy density q0 exp(-q0): the distribution
     # whose conformal map to the total momentum P gives a constant weight.
     cos_theta = u[0]
@@ -56,25 +56,24 @@ def massless(rng: np.random.Generator, n_events: int, n_particles: int, sqrt_s: 
     qz = cos_theta
     qz *= q0
 
-    big_q = [qx.sum(axis=1), qy.sum(axis=1), qz.sum(axis=1), q0.sum(axis=1)]
-    mass = np.sqrt(big_q[3] ** 2 - big_q[0] ** 2 - big_q[1] ** 2 - big_q[2] ** 2)
-    inv_mass = 1.0 / mass
+    big_q = [qx.sum(axis=0), qy.sum(axis=0), qz.sum(axis=0), q0.sum(axis=0)]
+    inv_mass = 1.0 / np.sqrt(big_q[3] ** 2 - big_q[0] ** 2 - big_q[1] ** 2 - big_q[2] ** 2)
     bx, by, bz = (-c * inv_mass for c in big_q[:3])
     gamma = big_q[3] * inv_mass
     redraw = np.flatnonzero(gamma > GAMMA_MAX)
     a = 1.0 / (1.0 + gamma)
     x = sqrt_s * inv_mass
 
-    bx, by, bz, gamma, a, x = (c[:, None] for c in (bx, by, bz, gamma, a, x))
     bq = bx * qx + by * qy + bz * qz
-    out = np.empty((n_events, n_particles, 4))
-    np.multiply(x, gamma * q0 + bq, out=out[..., E])
+    out = np.empty((4, n_particles, n_events))
+    np.multiply(x, gamma * q0 + bq, out=out[E])
     coeff = a * bq + q0  # shared by all three spatial components
     for axis, (q, b) in enumerate(((qx, bx), (qy, by), (qz, bz))):
-        np.multiply(x, q + b * coeff, out=out[..., axis])
+        np.multiply(x, q + b * coeff, out=out[axis])
+    momenta = out.transpose(2, 1, 0)
     if redraw.size:
-        out[redraw] = massless(rng, redraw.size, n_particles, sqrt_s)
-    return out
+        momenta[redraw] = massless(rng, redraw.size, n_particles, sqrt_s)
+    return momenta
 
 
 def _solve_xi(energies: np.ndarray, masses: np.ndarray, sqrt_s: float) -> np.ndarray:
