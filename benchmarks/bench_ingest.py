@@ -1,11 +1,11 @@
 """Benchmark: ingest a NanoAOD-like ROOT TTree of 1 million events; events/s and peak RSS.
 
-    python benchmarks/bench_ingest.py [--events 1000000] [--repeats 3] [--step-size 100000]
+    python benchmarks/bench_ingest.py [--quick] [--events N] [--repeats R] [--step-size S]
 
 The benchmark writes the file itself with uproot (``mktree`` + ``extend``, jets
 zipped so that they share one counter branch), then ingests it ``--repeats``
 times, each in a fresh process so that every peak RSS is that run's own.
-It prints one JSON object with the medians.
+It prints a table and one JSON line with the medians.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from pathlib import Path
 import awkward as ak
 import numpy as np
 import uproot
+from common import print_table
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 WRITE_CHUNK = 100_000
@@ -80,33 +81,41 @@ def run_once(path: Path, output: Path, step_size: int) -> dict:
 
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--events", type=int, default=1_000_000)
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="200k events, one repeat, for a smoke test")
+    parser.add_argument("--events", type=int, default=None, help="default 1,000,000 (200,000 with --quick)")
+    parser.add_argument("--repeats", type=int, default=None, help="default 3 (1 with --quick)")
     parser.add_argument("--step-size", type=int, default=100_000)
     parser.add_argument("--workdir", type=Path, default=None, help="keep the input file here between runs")
     args = parser.parse_args(argv)
+    n_events = args.events or (200_000 if args.quick else 1_000_000)
+    repeats = args.repeats or (1 if args.quick else 3)
 
     with tempfile.TemporaryDirectory() as scratch:
         workdir = args.workdir or Path(scratch)
         workdir.mkdir(parents=True, exist_ok=True)
-        path = workdir / f"bench_{args.events}.root"
+        path = workdir / f"bench_{n_events}.root"
         if not path.exists():
             start = time.perf_counter()
-            write_tree(path, args.events)
+            write_tree(path, n_events)
             size = path.stat().st_size / 2**20
             print(f"wrote {path} ({size:.0f} MiB) in {time.perf_counter() - start:.1f} s", file=sys.stderr)
-        runs = [run_once(path, Path(scratch) / "events.parquet", args.step_size) for _ in range(args.repeats)]
+        runs = [run_once(path, Path(scratch) / "events.parquet", args.step_size) for _ in range(repeats)]
     summary = {
-        "input_events": args.events,
+        "input_events": n_events,
         "step_size": args.step_size,
-        "repeats": args.repeats,
+        "repeats": repeats,
         "events_written": runs[0]["events"],
         "median_seconds": statistics.median(r["seconds"] for r in runs),
-        "median_events_per_s": statistics.median(args.events / r["seconds"] for r in runs),
+        "median_events_per_s": statistics.median(n_events / r["seconds"] for r in runs),
         "median_peak_rss_mb": statistics.median(r["peak_rss_mb"] for r in runs),
-        "runs": runs,
     }
-    print(json.dumps(summary, indent=2))
+    print_table(
+        f"ingest of a {n_events:,}-event NanoAOD-like TTree, step {args.step_size:,} (medians of {repeats})",
+        [(f"{n_events:,}", f"{summary['events_written']:,}", f"{summary['median_seconds']:.2f}",
+          f"{summary['median_events_per_s']:,.0f}", f"{summary['median_peak_rss_mb']:.0f}")],
+        ("events read", "events written", "seconds", "events/s", "peak RSS MB"),
+    )
+    print(json.dumps(summary))
     return summary
 
 

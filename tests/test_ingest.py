@@ -491,3 +491,15 @@ def test_error_several_trees_and_none_named(tmp_path):
         file["a"] = {"x": np.arange(3.0)}
         file["b"] = {"x": np.arange(3.0)}
     fails(spec_for(str(path), collection="Jet"), tmp_path, str(path), ".tree", "2 trees", "a, b")
+
+
+def test_delphes_style_dotted_branch_names(tmp_path):
+    pt = ak.Array([[120.0, 40.0], [], [75.0]])
+    with uproot.recreate(tmp_path / "delphes.root") as file:
+        branches = {"Jet.PT": pt, "Jet.Eta": pt * 0.01, "Jet.Phi": pt * 0.0, "Jet.Mass": pt * 0.1}
+        tree = file.mktree("Delphes", {k: "var * float64" for k in branches},
+                           counter_name=lambda counted: counted.replace(".", "_") + "_size")
+        tree.extend(branches)
+    events = read(spec_for(str(tmp_path / "delphes.root"), collection="Jet"))
+    np.testing.assert_allclose(ak.flatten(events.particles.pt), [120.0, 40.0, 75.0])
+    np.testing.assert_allclose(ak.flatten(events.particles.mass), [12.0, 4.0, 7.5], rtol=1e-9)

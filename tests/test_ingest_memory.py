@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ BENCH = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_ingest.py"
 
 @pytest.mark.slow
 def test_one_million_events_under_2_gb(tmp_path):
+    sys.path.insert(0, str(BENCH.parent))  # the benchmark imports its sibling 'common'
     spec = importlib.util.spec_from_file_location("bench_ingest", BENCH)
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)

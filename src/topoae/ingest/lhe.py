@@ -51,7 +51,8 @@ def steps(path: str, spec: dict, group: Group, where: str) -> Iterator[RawStep]:
     location = f"file '{path}'"
     columns = requested_columns(spec, group)
     with reading(location, " as LHE (not an LHE file, or truncated?)"):
-        events = pylhe.LHEFile.fromfile(path).events
+        with warnings.catch_warnings(record=True):  # its parse warning repeats the error raised
+            events = pylhe.LHEFile.fromfile(path).events
         start = 0
         while chunk := _next_events(events, spec["step_size"], location):
             array = pylhe.to_awkward(chunk)
