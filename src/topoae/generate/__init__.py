@@ -25,7 +25,7 @@ def chunk_rng(seed: int, dataset: str, chunk: int) -> np.random.Generator:
 
 def particles_array(momenta: np.ndarray) -> ak.Array:
     """(N, n, 4) momenta in (px, py, pz, E) order as jagged Momentum4D records."""
-    fields = {name: momenta[..., i] for i, name in enumerate(FOURVEC_FIELDS)}
+    fields = {name: np.ascontiguousarray(momenta[..., i]) for i, name in enumerate(FOURVEC_FIELDS)}
     return ak.from_regular(ak.zip(fields, with_name="Momentum4D"), axis=1)
 
 
