@@ -66,23 +66,24 @@ def _wait(_: int) -> None:
     time.sleep(0.2)  # long enough that every worker of the pool takes one, once started
 
 
-def chunks(indices: list[int], n_background: int, n_signal: int) -> tuple[float, float]:
-    """Wall-clock (start, end) of generating the given chunks one after the other, in this process."""
+def chunks(indices: list[int], n_background: int, n_signal: int) -> tuple[float, float, float]:
+    """Wall-clock start and end, and CPU seconds, of generating the given chunks one after the other."""
     from topoae.generate import generate_chunk
 
-    start = time.time()
+    start, cpu = time.time(), time.process_time()
     for index in indices:
         generate_chunk("pythia", OPTIONS, n_background, n_signal, 0.5, 1, "bench", index)
-    return start, time.time()
+    return start, time.time(), time.process_time() - cpu
 
 
-def speed_up(pool, n_background: int, n_signal: int) -> tuple[float, float]:
-    """Seconds for two chunks in one process, and in two processes at once."""
-    start, end = pool.apply(chunks, ([0, 1], n_background, n_signal))
-    serial = end - start
+def speed_up(pool, n_background: int, n_signal: int) -> dict[str, float]:
+    """Seconds for two chunks in one process and in two at once, and the CPU seconds each used."""
+    start, end, serial_cpu = pool.apply(chunks, ([0, 1], n_background, n_signal))
     spans = pool.starmap(chunks, [([0], n_background, n_signal), ([1], n_background, n_signal)], chunksize=1)
-    parallel = max(e for _, e in spans) - min(s for s, _ in spans)
-    return serial, parallel
+    parallel = max(e for _, e, _ in spans) - min(s for s, _, _ in spans)
+    cpus = [c for *_, c in spans]
+    return {"serial": end - start, "parallel": parallel, "serial_cpu": serial_cpu,
+            "parallel_cpu": sum(cpus), "slowest_cpu": max(cpus)}
 
 
 def main() -> None:
@@ -120,16 +121,24 @@ def report(args: argparse.Namespace, log: str, say) -> None:
     with context.Pool(2, initializer=_start_worker, initargs=(log,)) as pool:
         pool.map(_wait, range(4), chunksize=1)
         timings = [speed_up(pool, args.chunk_background, args.chunk_signal) for _ in range(args.repeats)]
-    serial = statistics.median(s for s, _ in timings)
-    parallel = statistics.median(p for _, p in timings)
+    keys = ("serial", "parallel", "serial_cpu", "parallel_cpu", "slowest_cpu")
+    serial, parallel, serial_cpu, parallel_cpu, slowest_cpu = (
+        statistics.median(t[key] for t in timings) for key in keys
+    )
     n = 2 * (args.chunk_background + args.chunk_signal)
     say(f"\ntwo chunks of {args.chunk_background} + {args.chunk_signal} events, {args.repeats} repeats:")
     say(f"  one process, both chunks  median {serial:8.3f} s  ({n / serial:6.1f} events/s)")
     say(f"  two processes, one each   median {parallel:8.3f} s  ({n / parallel:6.1f} events/s)")
     efficiency = 50 * serial / parallel
     say(f"  speed-up                         {serial / parallel:8.2f} x  (ideal 2: {efficiency:.0f} %)")
-    ratios = [s / p for s, p in timings]
+    ratios = [t["serial"] / t["parallel"] for t in timings]
     say(f"  speed-up per repeat              {', '.join(f'{r:.2f}' for r in ratios)}")
+    say(f"  CPU seconds, one / two procs     {serial_cpu:8.2f} / {parallel_cpu:.2f}")
+    say(f"  cores used, one / two procs      {serial_cpu / serial:8.2f} / {parallel_cpu / parallel:.2f}"
+        "  (CPU s per wall s; below 1 / 2 means other load took the cores)")
+    say(f"  speed-up in CPU time             {serial_cpu / slowest_cpu:8.2f} x  (one process's CPU s over"
+        " the slower chunk's: the wall-clock speed-up with two free cores)")
+    say(f"load average after: {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":
