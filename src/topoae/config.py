@@ -82,6 +82,20 @@ def load_schema(schema_path: str | Path) -> dict:
     return schema
 
 
+def validate_block(options: dict, schema_file: str | Path, key: str) -> dict:
+    """A copy of one config block with its schema's defaults filled in, or ConfigError naming ``key.*``.
+
+    For callers outside the workflow (tests, benchmarks, notebooks) that hand a
+    source its options directly.
+    """
+    schema = {"type": "object", "properties": {key: yaml.safe_load(Path(schema_file).read_text())}}
+    wrapped = {key: copy.deepcopy(options)}
+    errors = list(_with_defaults(jsonschema.Draft202012Validator)(schema).iter_errors(wrapped))
+    if errors:
+        raise ConfigError(f"invalid {key} options:\n  " + "\n  ".join(_describe(e) for e in errors))
+    return wrapped[key]
+
+
 def physics_problems(config: dict) -> Iterator[str]:
     """Values that pass the schema but cannot describe a physical sample."""
     for name, dataset in config["datasets"].items():

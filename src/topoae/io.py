@@ -15,6 +15,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 METADATA_KEY = b"topoae"
+# Field names of the four-vectors in every events file (vector's Momentum4D names).
+FOURVEC_FIELDS = ("px", "py", "pz", "E")
 
 
 @contextlib.contextmanager

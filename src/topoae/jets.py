@@ -12,7 +12,8 @@ import warnings
 import awkward as ak
 import numpy as np
 
-FOURVEC_FIELDS = ("px", "py", "pz", "E")
+from topoae.io import FOURVEC_FIELDS
+
 ALGORITHMS = {"antikt": "antikt_algorithm", "kt": "kt_algorithm", "cambridge": "cambridge_algorithm"}
 # fastjet's JetDefinition::max_allowable_R: with R above every pairwise distance
 # nothing merges with the beam, so exclusive jets partition their input (the

@@ -2,35 +2,21 @@
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Sequence
 
 import awkward as ak
 import numpy as np
 
 from topoae.generate import rambo, toy
+from topoae.io import FOURVEC_FIELDS
+from topoae.splits import assign_split, chunk_rng
 
-FOURVEC_FIELDS = ("px", "py", "pz", "E")
-TRAIN, TEST = 0, 1
-
-
-def chunk_rng(seed: int, dataset: str, chunk: int) -> np.random.Generator:
-    """Independent, reproducible stream for one chunk of a dataset.
-
-    The dataset's name enters the key so that two datasets of one study never
-    share a stream.
-    """
-    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(zlib.crc32(dataset.encode()), chunk)))
 
 
 def particles_array(momenta: np.ndarray) -> ak.Array:
     """(N, n, 4) momenta in (px, py, pz, E) order as jagged Momentum4D records."""
     fields = {name: np.ascontiguousarray(momenta[..., i]) for i, name in enumerate(FOURVEC_FIELDS)}
     return ak.from_regular(ak.zip(fields, with_name="Momentum4D"), axis=1)
-
-
-def assign_split(rng: np.random.Generator, n: int, test_fraction: float) -> np.ndarray:
-    return np.where(rng.random(n) < test_fraction, TEST, TRAIN).astype(np.int8)
 
 
 def rambo_events(

@@ -196,20 +196,10 @@ def with_defaults(options: dict) -> dict:
     The workflow has done this already; direct callers (tests, benchmarks)
     get the same defaults and the same errors naming the key.
     """
-    import copy
+    from topoae.config import SCHEMA_DIR, ConfigError, validate_block
 
-    import jsonschema
-    import yaml
-
-    from topoae.config import SCHEMA_DIR, ConfigError, _describe, _with_defaults
-
-    block = yaml.safe_load((SCHEMA_DIR / "sources" / "pythia.schema.yaml").read_text())
-    # Wrapped in {"pythia": ...} so that schema errors name keys as config_problems does.
-    schema = {"type": "object", "properties": {"pythia": block}}
-    wrapped = {"pythia": copy.deepcopy(options)}
-    errors = list(_with_defaults(jsonschema.Draft202012Validator)(schema).iter_errors(wrapped))
-    options = wrapped["pythia"]
-    problems = [_describe(e) for e in errors] or list(config_problems(options, "pythia"))
+    options = validate_block(options, SCHEMA_DIR / "sources" / "pythia.schema.yaml", "pythia")
+    problems = list(config_problems(options, "pythia"))
     if problems:
         raise ConfigError("invalid pythia options:\n  " + "\n  ".join(problems))
     return options

@@ -8,7 +8,7 @@ import awkward as ak
 import numpy as np
 import vector
 
-from topoae.generate import FOURVEC_FIELDS
+from topoae.io import FOURVEC_FIELDS
 from topoae.ingest.errors import IngestError, listing
 from topoae.ingest.spec import CARTESIAN, POLAR, Group, kind_of
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import awkward as ak
 import pyarrow.parquet as pq
 
-from topoae.generate import assign_split, chunk_rng
+from topoae.splits import assign_split, chunk_rng
 from topoae.ingest import lhco, lhe, parquet_source, root
 from topoae.ingest.errors import IngestError
 from topoae.ingest.events import to_events
