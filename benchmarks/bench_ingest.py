@@ -29,15 +29,17 @@ WRITE_CHUNK = 100_000
 
 # Runs in a child process: ingest once, then report the wall time and this process's peak RSS.
 CHILD = """
-import json, resource, sys, time
+import json, sys, time
 sys.path.insert(0, {src!r})
+sys.path.insert(0, {here!r})
+from common import peak_rss_mb
 from topoae.ingest import ingest_to_parquet
 spec = json.loads({spec!r})
 start = time.perf_counter()
 n = ingest_to_parquet(spec, "bench", 0.5, 1, {output!r})
 seconds = time.perf_counter() - start
 print(json.dumps({{"events": n, "seconds": seconds,
-                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+                  "peak_rss_mb": peak_rss_mb()}}))
 """
 
 
@@ -74,7 +76,8 @@ def spec(path: Path, step_size: int) -> dict:
 
 
 def run_once(path: Path, output: Path, step_size: int) -> dict:
-    code = CHILD.format(src=str(SRC), spec=json.dumps(spec(path, step_size)), output=str(output))
+    code = CHILD.format(src=str(SRC), here=str(Path(__file__).resolve().parent),
+                        spec=json.dumps(spec(path, step_size)), output=str(output))
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return json.loads(result.stdout.strip().splitlines()[-1])
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import argparse
 import math
 import random
-import resource
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 
@@ -19,6 +19,7 @@ from common import median_seconds, print_table
 from topoae.generate import rambo
 
 SQRT_S = 1000.0
+HERE = Path(__file__).resolve().parent
 
 
 def python_rambo(n_events: int, n: int, sqrt_s: float, seed: int = 0) -> list:
@@ -65,10 +66,11 @@ def numpy_rambo(rng: np.random.Generator, n_events: int, n: int, sqrt_s: float) 
     return np.concatenate([p3, p0[..., None]], axis=-1)
 
 
-def peak_rss_mb(n_total: int, chunk: int) -> float:
+def chunked_peak_rss_mb(n_total: int, chunk: int) -> float:
     """Peak RSS of a fresh process that generates ``n_total`` 3-body events ``chunk`` at a time."""
     code = f"""
-import resource, numpy as np
+import numpy as np
+from common import peak_rss_mb
 from topoae.generate import rambo
 rng = np.random.default_rng(1)
 done = 0
@@ -76,10 +78,10 @@ while done < {n_total}:
     n = min({chunk}, {n_total} - done)
     p = rambo.massless(rng, n, 3, 1000.0)
     done += n
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+print(peak_rss_mb())
 """
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    return int(out.stdout.strip()) / 1024
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=HERE)
+    return float(out.stdout.strip())
 
 
 def main(quick: bool) -> None:
@@ -100,12 +102,11 @@ def main(quick: bool) -> None:
     massive = median_seconds(lambda: rambo.massive(rng, n_vec, [100.0, 50.0, 10.0], SQRT_S)) / n_vec
     print(f"\nmassive 3-body (Newton rescaling + weights): {1 / massive:,.0f} events/s")
     total, chunk = (2_000_000, 250_000) if quick else (10_000_000, 500_000)
-    peak = peak_rss_mb(total, chunk)
-    baseline = peak_rss_mb(chunk, chunk)
+    peak = chunked_peak_rss_mb(total, chunk)
+    baseline = chunked_peak_rss_mb(chunk, chunk)
     print(f"\npeak RSS for {total:,} events in chunks of {chunk:,}: {peak:.0f} MB "
           f"(one chunk alone: {baseline:.0f} MB; ratio {peak / baseline:.2f}; "
           f"a single array of them all would hold {total * 3 * 4 * 8 / 1e6:,.0f} MB of momenta)")
-    print(f"this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB peak")
 
 
 if __name__ == "__main__":

@@ -23,3 +23,16 @@ def print_table(title: str, rows: list[tuple], header: tuple) -> None:
     widths = [max(len(str(x)) for x in col) for col in zip(header, *rows, strict=True)]
     for row in (header, *rows):
         print("  " + "  ".join(str(x).rjust(w) for x, w in zip(row, widths, strict=True)))
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory since its exec, in MB.
+
+    Read from VmHWM: ru_maxrss carries the parent's high-water mark across
+    fork and exec, so a child started by a large process would report that.
+    """
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM in /proc/self/status")
