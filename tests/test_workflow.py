@@ -131,3 +131,25 @@ def test_config_file_is_valid_yaml_for_default_study():
     validate(default)
     n_variants = sum(len(variants(default, d)) for d in default["datasets"])
     assert n_variants >= 24
+
+
+def test_a_study_file_replaces_the_default_config(workflow):
+    study = tiny_config()
+    del study["datasets"]["rambo3"]
+    (workflow.root / "config/studies").mkdir(exist_ok=True)
+    (workflow.root / "config/studies/one.yaml").write_text(yaml.safe_dump(study))
+    jobs = workflow.planned_jobs("--configfile", "config/studies/one.yaml")
+    assert jobs == {
+        "generate_chunk": 1, "merge_events": 1, "features": 1, "train": 4, "score": 4,
+        "aggregate": 1, "plot_auc_vs_latent_dim": 1, "all": 1,
+    }
+    # --config still adjusts the default study rather than replacing it.
+    assert workflow.planned_jobs("--config", "seed=8")["train"] == N_VARIANTS
+
+
+@pytest.mark.parametrize("study", sorted((Path(__file__).resolve().parents[1] / "config/studies").glob("*.yaml")),
+                         ids=lambda p: p.stem)
+def test_shipped_study_configs_are_valid(study):
+    from topoae.config import validate
+
+    validate(yaml.safe_load(study.read_text()))
