@@ -9,7 +9,8 @@ rule train:
         history=f"results/{{dataset}}/models/{VARIANT}/history.csv",
     params:
         hidden=config["model"]["hidden"],
-        training=config["training"],
+        # Threads reach the job through threads:, so changing them reruns nothing.
+        training={k: v for k, v in config["training"].items() if k != "threads"},
     threads: config["training"]["threads"]
     resources:
         mem_mb=2000,
