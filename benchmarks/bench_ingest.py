@@ -52,32 +52,47 @@ def write_tree(path: Path, n_events: int, seed: int = 0) -> None:
             n = min(WRITE_CHUNK, n_events - start)
             counts = rng.integers(2, 11, n)
             total = int(counts.sum())
-            jets = ak.zip({
-                "pt": ak.unflatten((rng.exponential(40.0, total) + 20.0).astype(np.float32), counts),
-                "eta": ak.unflatten(rng.normal(0.0, 1.5, total).astype(np.float32), counts),
-                "phi": ak.unflatten(rng.uniform(-np.pi, np.pi, total).astype(np.float32), counts),
-                "mass": ak.unflatten(rng.exponential(8.0, total).astype(np.float32), counts),
-            })
-            branches = {"Jet": jets, "genWeight": rng.normal(1.0, 0.1, n).astype(np.float32),
-                        "isSignal": (rng.random(n) < 0.1).astype(np.int32)}
+            jets = ak.zip(
+                {
+                    "pt": ak.unflatten((rng.exponential(40.0, total) + 20.0).astype(np.float32), counts),
+                    "eta": ak.unflatten(rng.normal(0.0, 1.5, total).astype(np.float32), counts),
+                    "phi": ak.unflatten(rng.uniform(-np.pi, np.pi, total).astype(np.float32), counts),
+                    "mass": ak.unflatten(rng.exponential(8.0, total).astype(np.float32), counts),
+                }
+            )
+            branches = {
+                "Jet": jets,
+                "genWeight": rng.normal(1.0, 0.1, n).astype(np.float32),
+                "isSignal": (rng.random(n) < 0.1).astype(np.int32),
+            }
             if tree is None:
-                tree = file.mktree("Events", {k: ak.type(v).content if k == "Jet" else v.dtype
-                                              for k, v in branches.items()})
+                tree = file.mktree(
+                    "Events", {k: ak.type(v).content if k == "Jet" else v.dtype for k, v in branches.items()}
+                )
             tree.extend(branches)
 
 
 def spec(path: Path, step_size: int) -> dict:
     return {
         "inputs": [{"files": str(path), "label": None, "label_branch": "isSignal"}],
-        "format": "auto", "tree": "Events", "collection": "Jet", "branches": None,
-        "weight_branch": "genWeight", "truth_branches": {}, "step_size": step_size,
+        "format": "auto",
+        "tree": "Events",
+        "collection": "Jet",
+        "branches": None,
+        "weight_branch": "genWeight",
+        "truth_branches": {},
+        "step_size": step_size,
         "selection": {"min_pt": 30.0, "max_objects": 6, "min_objects": 2, "sort_by_pt": True},
     }
 
 
 def run_once(path: Path, output: Path, step_size: int) -> dict:
-    code = CHILD.format(src=str(SRC), here=str(Path(__file__).resolve().parent),
-                        spec=json.dumps(spec(path, step_size)), output=str(output))
+    code = CHILD.format(
+        src=str(SRC),
+        here=str(Path(__file__).resolve().parent),
+        spec=json.dumps(spec(path, step_size)),
+        output=str(output),
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -114,8 +129,15 @@ def main(argv: list[str] | None = None) -> dict:
     }
     print_table(
         f"ingest of a {n_events:,}-event NanoAOD-like TTree, step {args.step_size:,} (medians of {repeats})",
-        [(f"{n_events:,}", f"{summary['events_written']:,}", f"{summary['median_seconds']:.2f}",
-          f"{summary['median_events_per_s']:,.0f}", f"{summary['median_peak_rss_mb']:.0f}")],
+        [
+            (
+                f"{n_events:,}",
+                f"{summary['events_written']:,}",
+                f"{summary['median_seconds']:.2f}",
+                f"{summary['median_events_per_s']:,.0f}",
+                f"{summary['median_peak_rss_mb']:.0f}",
+            )
+        ],
         ("events read", "events written", "seconds", "events/s", "peak RSS MB"),
     )
     print(json.dumps(summary))

@@ -82,8 +82,13 @@ def speed_up(pool, n_background: int, n_signal: int) -> dict[str, float]:
     spans = pool.starmap(chunks, [([0], n_background, n_signal), ([1], n_background, n_signal)], chunksize=1)
     parallel = max(e for _, e, _ in spans) - min(s for s, _, _ in spans)
     cpus = [c for *_, c in spans]
-    return {"serial": end - start, "parallel": parallel, "serial_cpu": serial_cpu,
-            "parallel_cpu": sum(cpus), "slowest_cpu": max(cpus)}
+    return {
+        "serial": end - start,
+        "parallel": parallel,
+        "serial_cpu": serial_cpu,
+        "parallel_cpu": sum(cpus),
+        "slowest_cpu": max(cpus),
+    }
 
 
 def main() -> None:
@@ -134,10 +139,14 @@ def report(args: argparse.Namespace, log: str, say) -> None:
     ratios = [t["serial"] / t["parallel"] for t in timings]
     say(f"  speed-up per repeat              {', '.join(f'{r:.2f}' for r in ratios)}")
     say(f"  CPU seconds, one / two procs     {serial_cpu:8.2f} / {parallel_cpu:.2f}")
-    say(f"  cores used, one / two procs      {serial_cpu / serial:8.2f} / {parallel_cpu / parallel:.2f}"
-        "  (CPU s per wall s; below 1 / 2 means other load took the cores)")
-    say(f"  speed-up in CPU time             {serial_cpu / slowest_cpu:8.2f} x  (one process's CPU s over"
-        " the slower chunk's: the wall-clock speed-up with two free cores)")
+    say(
+        f"  cores used, one / two procs      {serial_cpu / serial:8.2f} / {parallel_cpu / parallel:.2f}"
+        "  (CPU s per wall s; below 1 / 2 means other load took the cores)"
+    )
+    say(
+        f"  speed-up in CPU time             {serial_cpu / slowest_cpu:8.2f} x  (one process's CPU s over"
+        " the slower chunk's: the wall-clock speed-up with two free cores)"
+    )
     say(f"load average after: {os.getloadavg()[0]:.2f}")
 
 

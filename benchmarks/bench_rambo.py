@@ -14,8 +14,8 @@ import sys
 from pathlib import Path
 
 import numpy as np
-
 from common import median_seconds, print_table
+
 from topoae.generate import rambo
 
 SQRT_S = 1000.0
@@ -42,7 +42,9 @@ def python_rambo(n_events: int, n: int, sqrt_s: float, seed: int = 0) -> list:
         event = []
         for v in q:
             bq = b[0] * v[0] + b[1] * v[1] + b[2] * v[2]
-            event.append(tuple(x * (v[k] + b[k] * (v[3] + a * bq)) for k in range(3)) + (x * (g * v[3] + bq),))
+            event.append(
+                tuple(x * (v[k] + b[k] * (v[3] + a * bq)) for k in range(3)) + (x * (g * v[3] + bq),)
+            )
         events.append(event)
     return events
 
@@ -93,10 +95,19 @@ def main(quick: bool) -> None:
         t_py = median_seconds(lambda n=n: python_rambo(n_py, n, SQRT_S), repeats=3) / n_py
         t_np = median_seconds(lambda n=n: numpy_rambo(rng, n_vec, n, SQRT_S)) / n_vec
         t_topo = median_seconds(lambda n=n: rambo.massless(rng, n_vec, n, SQRT_S)) / n_vec
-        rows.append((n, f"{1 / t_py:,.0f}", f"{1 / t_np:,.0f}", f"{1 / t_topo:,.0f}",
-                     f"{t_py / t_topo:.0f}x", f"{t_np / t_topo:.2f}x"))
+        rows.append(
+            (
+                n,
+                f"{1 / t_py:,.0f}",
+                f"{1 / t_np:,.0f}",
+                f"{1 / t_topo:,.0f}",
+                f"{t_py / t_topo:.0f}x",
+                f"{t_np / t_topo:.2f}x",
+            )
+        )
     print_table(
-        "RAMBO massless events/s, one thread (medians)", rows,
+        "RAMBO massless events/s, one thread (medians)",
+        rows,
         ("n", "python loop", "plain numpy", "topoae", "vs python", "vs numpy"),
     )
     massive = median_seconds(lambda: rambo.massive(rng, n_vec, [100.0, 50.0, 10.0], SQRT_S)) / n_vec
@@ -104,9 +115,11 @@ def main(quick: bool) -> None:
     total, chunk = (2_000_000, 250_000) if quick else (10_000_000, 500_000)
     peak = chunked_peak_rss_mb(total, chunk)
     baseline = chunked_peak_rss_mb(chunk, chunk)
-    print(f"\npeak RSS for {total:,} events in chunks of {chunk:,}: {peak:.0f} MB "
-          f"(one chunk alone: {baseline:.0f} MB; ratio {peak / baseline:.2f}; "
-          f"a single array of them all would hold {total * 3 * 4 * 8 / 1e6:,.0f} MB of momenta)")
+    print(
+        f"\npeak RSS for {total:,} events in chunks of {chunk:,}: {peak:.0f} MB "
+        f"(one chunk alone: {baseline:.0f} MB; ratio {peak / baseline:.2f}; "
+        f"a single array of them all would hold {total * 3 * 4 * 8 / 1e6:,.0f} MB of momenta)"
+    )
 
 
 if __name__ == "__main__":

@@ -52,7 +52,9 @@ def rules() -> list[tuple[str, str, str]]:
             script = re.search(r'script:\s*\n\s*"([^"]+)"', body)
             if script:
                 assert conda, f"rule {name} in {smk.name} has no conda: directive"
-                found.append((name, (smk.parent / conda.group(1)).resolve(), (smk.parent / script.group(1)).resolve()))
+                found.append(
+                    (name, (smk.parent / conda.group(1)).resolve(), (smk.parent / script.group(1)).resolve())
+                )
     return found
 
 
@@ -77,13 +79,17 @@ def test_env_pins_match_requirements(env):
     assert pins, f"{env.name} pins nothing"
     for name, version in pins.items():
         if name != "python":
-            assert required.get(name) == version, f"{env.name}: {name}={version}, requirements.txt has {required.get(name)}"
+            assert required.get(name) == version, (
+                f"{env.name}: {name}={version}, requirements.txt has {required.get(name)}"
+            )
 
 
 @pytest.mark.parametrize(("rule", "env", "script"), rules(), ids=lambda x: x if isinstance(x, str) else "")
 def test_env_holds_every_module_the_script_imports(rule, env, script):
     pins = env_pins(env)
-    missing = [m for m in sorted(external_modules(script, REPO / "src")) if not set(distributions(m)) & set(pins)]
+    missing = [
+        m for m in sorted(external_modules(script, REPO / "src")) if not set(distributions(m)) & set(pins)
+    ]
     assert not missing, f"rule {rule}: {env.name} lacks {missing}"
 
 

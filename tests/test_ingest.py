@@ -75,10 +75,12 @@ def mass(pair: ak.Array) -> np.ndarray:
 
 def test_hzz_muon_pairs_match_uproot(testdata):
     path = testdata(HZZ)
-    raw = uproot.open(path)["events"].arrays(["NMuon", "Muon_Px", "Muon_Py", "Muon_Pz", "Muon_E",
-                                               "Muon_Charge", "EventWeight"])
-    events = read(spec_for(path, collection="Muon", weight_branch="EventWeight",
-                           selection={"sort_by_pt": False}))
+    raw = uproot.open(path)["events"].arrays(
+        ["NMuon", "Muon_Px", "Muon_Py", "Muon_Pz", "Muon_E", "Muon_Charge", "EventWeight"]
+    )
+    events = read(
+        spec_for(path, collection="Muon", weight_branch="EventWeight", selection={"sort_by_pt": False})
+    )
     assert len(events) == len(raw) == 2421
     np.testing.assert_array_equal(ak.num(events.particles), raw.NMuon)
     np.testing.assert_allclose(events.weight, raw.EventWeight)
@@ -98,8 +100,15 @@ def test_hzz_jets_explicit_branches_with_selection(testdata):
     path = testdata(HZZ)
     raw = uproot.open(path)["events"].arrays(["Jet_Px", "Jet_Py"])
     branches = {"px": "Jet_Px", "py": "Jet_Py", "pz": "Jet_Pz", "E": "Jet_E"}
-    events = read(spec_for(path, tree="events", branches=branches, step_size=500,
-                           selection={"min_pt": 30.0, "max_objects": 2, "min_objects": 1}))
+    events = read(
+        spec_for(
+            path,
+            tree="events",
+            branches=branches,
+            step_size=500,
+            selection={"min_pt": 30.0, "max_objects": 2, "min_objects": 1},
+        )
+    )
     pt = np.hypot(raw.Jet_Px, raw.Jet_Py)
     expected = ak.sort(pt[pt >= 30], axis=1, ascending=False)[:, :2]
     expected = expected[ak.num(expected) >= 1]
@@ -137,8 +146,9 @@ def test_lhe_final_state_matches_pylhe(testdata, name):
     path = testdata(name)
     direct = pylhe.to_awkward(pylhe.LHEFile.fromfile(path))
     final = direct.particles[direct.particles.status == 1]
-    events = read(spec_for(path, weight_branch="eventinfo.weight", step_size=300,
-                           selection={"sort_by_pt": False}))
+    events = read(
+        spec_for(path, weight_branch="eventinfo.weight", step_size=300, selection={"sort_by_pt": False})
+    )
     assert len(events) == len(direct)
     np.testing.assert_array_equal(ak.num(events.particles), ak.num(final))
     np.testing.assert_allclose(events.weight, direct.eventinfo.weight)
@@ -160,9 +170,15 @@ def write_lhco(path: Path, pt_eta_phi: np.ndarray, truth: np.ndarray | None) -> 
     columns = np.arange(values.shape[1], dtype=np.int64)
     with h5py.File(path, "w") as file:
         df = file.create_group("df")
-        for key, value in {"pandas_type": "frame", "pandas_version": "0.15.2", "encoding": "UTF-8",
-                           "errors": "strict", "axis0_variety": "regular", "axis1_variety": "regular",
-                           "block0_items_variety": "regular"}.items():
+        for key, value in {
+            "pandas_type": "frame",
+            "pandas_version": "0.15.2",
+            "encoding": "UTF-8",
+            "errors": "strict",
+            "axis0_variety": "regular",
+            "axis1_variety": "regular",
+            "block0_items_variety": "regular",
+        }.items():
             df.attrs[key] = np.bytes_(value)
         df.attrs["ndim"], df.attrs["nblocks"] = 2, 1
         df["axis0"] = columns
@@ -178,8 +194,9 @@ def lhco_hadrons(rng: np.random.Generator, n_events: int, n_slots: int = 700) ->
     counts[:2] = 0, n_slots  # an empty event and a full one
     hadrons = np.zeros((n_events, n_slots, 3))
     for i, n in enumerate(counts):
-        hadrons[i, :n] = np.column_stack([rng.exponential(5.0, n) + 0.1, rng.normal(0, 2, n),
-                                          rng.uniform(-np.pi, np.pi, n)])
+        hadrons[i, :n] = np.column_stack(
+            [rng.exponential(5.0, n) + 0.1, rng.normal(0, 2, n), rng.uniform(-np.pi, np.pi, n)]
+        )
     return hadrons, counts
 
 
@@ -197,8 +214,9 @@ def test_lhco_layout(tmp_path):
     kept = hadrons[np.arange(700)[None, :] < counts[:, None]]
     np.testing.assert_allclose(ak.flatten(p.pt), kept[:, 0], rtol=1e-9)
     np.testing.assert_allclose(ak.flatten(p.eta), kept[:, 1], rtol=1e-9, atol=1e-9)
-    np.testing.assert_allclose(ak.flatten(p.deltaphi(vector.obj(px=1.0, py=0.0, pz=0.0, E=1.0))),
-                               kept[:, 2], atol=1e-9)
+    np.testing.assert_allclose(
+        ak.flatten(p.deltaphi(vector.obj(px=1.0, py=0.0, pz=0.0, E=1.0))), kept[:, 2], atol=1e-9
+    )
     energy = ak.flatten(p.E)
     np.testing.assert_allclose(ak.flatten(p.mass) / energy, 0, atol=1e-6)  # hadrons are massless
 
@@ -206,8 +224,7 @@ def test_lhco_layout(tmp_path):
 def test_lhco_black_box_without_truth_takes_group_label(tmp_path):
     hadrons, counts = lhco_hadrons(np.random.default_rng(4), 12, n_slots=20)
     write_lhco(tmp_path / "bb.h5", hadrons, None)
-    events = read(spec_for(None, format="lhco_hdf5",
-                           inputs=[{"files": str(tmp_path / "bb.h5"), "label": 1}]))
+    events = read(spec_for(None, format="lhco_hdf5", inputs=[{"files": str(tmp_path / "bb.h5"), "label": 1}]))
     np.testing.assert_array_equal(ak.num(events.particles), counts)
     assert np.all(events.label == 1)
 
@@ -217,18 +234,30 @@ def test_parquet_events_round_trip(tmp_path):
     events = generate_chunk("rambo", options, 40, 10, 0.5, 0, "x", 0)
     path = tmp_path / "rambo.parquet"
     io.write_events(events, path, {"source": "rambo"})
-    got = read(spec_for(str(path), step_size=16, weight_branch="weight",
-                        truth_branches={"resonance_mass": "resonance_mass"},
-                        inputs=[{"files": str(path), "label_branch": "label"}],
-                        selection={"sort_by_pt": False}))
+    got = read(
+        spec_for(
+            str(path),
+            step_size=16,
+            weight_branch="weight",
+            truth_branches={"resonance_mass": "resonance_mass"},
+            inputs=[{"files": str(path), "label_branch": "label"}],
+            selection={"sort_by_pt": False},
+        )
+    )
     assert ak.to_list(got.particles) == ak.to_list(events.particles)
     np.testing.assert_array_equal(got.label, events.label)
     np.testing.assert_array_equal(got.resonance_mass, events.resonance_mass)
 
 
 def test_parquet_polar_records(tmp_path):
-    jets = ak.zip({"pt": [[50.0, 20.0], [30.0]], "eta": [[0.5, -1.0], [2.0]], "phi": [[0.1, 3.0], [-2.0]],
-                   "m": [[5.0, 1.0], [0.0]]})
+    jets = ak.zip(
+        {
+            "pt": [[50.0, 20.0], [30.0]],
+            "eta": [[0.5, -1.0], [2.0]],
+            "phi": [[0.1, 3.0], [-2.0]],
+            "m": [[5.0, 1.0], [0.0]],
+        }
+    )
     ak.to_parquet(ak.zip({"jets": jets}, depth_limit=1), tmp_path / "jets.parquet")
     events = read(spec_for(str(tmp_path / "jets.parquet"), collection="jets"))
     np.testing.assert_allclose(ak.flatten(events.particles.pt), [50.0, 20.0, 30.0])
@@ -243,8 +272,15 @@ def test_rntuple_with_record_fields(tmp_path):
     with uproot.recreate(tmp_path / "rn.root") as file:
         file["ntuple"] = {"Jet": ak.zip(fields), "w": rng.random(50)}
     assert uproot.open(tmp_path / "rn.root").classnames()["ntuple;1"] == "ROOT::RNTuple"
-    events = read(spec_for(str(tmp_path / "rn.root"), collection="Jet", weight_branch="w", step_size=20,
-                           selection={"sort_by_pt": False}))
+    events = read(
+        spec_for(
+            str(tmp_path / "rn.root"),
+            collection="Jet",
+            weight_branch="w",
+            step_size=20,
+            selection={"sort_by_pt": False},
+        )
+    )
     np.testing.assert_array_equal(ak.num(events.particles), counts)
     np.testing.assert_allclose(ak.flatten(events.particles.mass), 1.0, rtol=1e-6)
 
@@ -254,14 +290,31 @@ def test_flat_and_fixed_size_ttree(tmp_path):
     n = 100
     leptons = rng.normal(0, 20, (n, 2, 3))
     with uproot.recreate(tmp_path / "flat.root") as file:
-        tree = file.mktree("t", {"lep_pt": (np.float64, (2,)), "lep_eta": (np.float64, (2,)),
-                                 "lep_phi": (np.float64, (2,)), "met": np.float64, "sig": np.int32})
-        tree.extend({"lep_pt": np.abs(leptons[..., 0]), "lep_eta": leptons[..., 1] / 20,
-                     "lep_phi": np.clip(leptons[..., 2] / 20, -3, 3), "met": rng.random(n),
-                     "sig": (rng.random(n) < 0.5).astype(np.int32)})
-    spec = spec_for(None, inputs=[{"files": str(tmp_path / "flat.root"), "label_branch": "sig"}],
-                    branches={"pt": "lep_pt", "eta": "lep_eta", "phi": "lep_phi", "mass": 0.105},
-                    truth_branches={"met": "met"})
+        tree = file.mktree(
+            "t",
+            {
+                "lep_pt": (np.float64, (2,)),
+                "lep_eta": (np.float64, (2,)),
+                "lep_phi": (np.float64, (2,)),
+                "met": np.float64,
+                "sig": np.int32,
+            },
+        )
+        tree.extend(
+            {
+                "lep_pt": np.abs(leptons[..., 0]),
+                "lep_eta": leptons[..., 1] / 20,
+                "lep_phi": np.clip(leptons[..., 2] / 20, -3, 3),
+                "met": rng.random(n),
+                "sig": (rng.random(n) < 0.5).astype(np.int32),
+            }
+        )
+    spec = spec_for(
+        None,
+        inputs=[{"files": str(tmp_path / "flat.root"), "label_branch": "sig"}],
+        branches={"pt": "lep_pt", "eta": "lep_eta", "phi": "lep_phi", "mass": 0.105},
+        truth_branches={"met": "met"},
+    )
     events = read(spec)
     raw = uproot.open(tmp_path / "flat.root")["t"].arrays()
     assert np.all(ak.num(events.particles) == 2)
@@ -300,8 +353,11 @@ def test_groups_labels_and_globs(testdata, tmp_path):
     path = Path(testdata(HZZ))
     for name in ("bkg_1.root", "bkg_2.root"):
         shutil.copy(path, tmp_path / name)
-    spec = spec_for(None, collection="Muon", inputs=[{"files": str(tmp_path / "bkg_*.root"), "label": 0},
-                                                     {"files": [str(path)], "label": 1}])
+    spec = spec_for(
+        None,
+        collection="Muon",
+        inputs=[{"files": str(tmp_path / "bkg_*.root"), "label": 0}, {"files": [str(path)], "label": 1}],
+    )
     assert input_files(spec) == [str(tmp_path / "bkg_1.root"), str(tmp_path / "bkg_2.root"), str(path)]
     events = read(spec)
     assert np.count_nonzero(events.label == 0) == 2 * 2421
@@ -394,15 +450,29 @@ def test_error_truncated_root(testdata, tmp_path):
 
 def test_error_missing_tree(testdata, tmp_path):
     path = testdata(HZZ)
-    fails(spec_for(path, tree="Events", collection="Jet"), tmp_path, path, "no tree 'Events'", ".tree",
-          "'events'")
+    fails(
+        spec_for(path, tree="Events", collection="Jet"),
+        tmp_path,
+        path,
+        "no tree 'Events'",
+        ".tree",
+        "'events'",
+    )
 
 
 def test_error_missing_branch_lists_branches(testdata, tmp_path):
     path = testdata(HZZ)
     branches = {"px": "Jet_PX", "py": "Jet_Py", "pz": "Jet_Pz", "E": "Jet_E"}
-    message = fails(spec_for(path, branches=branches), tmp_path, path, "tree 'events'", "no branch 'Jet_PX'",
-                    "branches.px", "Jet_Px", "Muon_E")
+    message = fails(
+        spec_for(path, branches=branches),
+        tmp_path,
+        path,
+        "tree 'events'",
+        "no branch 'Jet_PX'",
+        "branches.px",
+        "Jet_Px",
+        "Muon_E",
+    )
     assert message.count("\n") == 0
 
 
@@ -415,8 +485,9 @@ def test_error_jagged_branches_of_unequal_lengths(tmp_path):
     path = tmp_path / "unequal.root"
     with uproot.recreate(path) as file:
         tree = file.mktree("t", {"a": "var * float64", "b": "var * float64"})
-        tree.extend({"a": ak.Array([[1.0, 2.0], [3.0], [4.0]]),
-                     "b": ak.Array([[1.0, 2.0], [3.0, 5.0], [4.0]])})
+        tree.extend(
+            {"a": ak.Array([[1.0, 2.0], [3.0], [4.0]]), "b": ak.Array([[1.0, 2.0], [3.0, 5.0], [4.0]])}
+        )
     spec = spec_for(str(path), branches={"px": "a", "py": "b", "pz": "a", "E": "a"})
     fails(spec, tmp_path, str(path), "tree 't'", "unequal lengths", "entry 1", "'a'", "'b'")
 
@@ -433,8 +504,9 @@ def test_error_non_finite_momenta(tmp_path):
     with uproot.recreate(path) as file:
         tree = file.mktree("t", {"Jet": ak.zip({"px": px, "py": px, "pz": px, "E": px * 10}).type.content})
         tree.extend({"Jet": ak.zip({"px": px, "py": px, "pz": px, "E": px * 10})})
-    fails(spec_for(str(path), collection="Jet"), tmp_path, str(path), "non-finite momenta", "entry 2",
-          "Jet_px")
+    fails(
+        spec_for(str(path), collection="Jet"), tmp_path, str(path), "non-finite momenta", "entry 2", "Jet_px"
+    )
 
 
 def test_error_bad_label_values(tmp_path):
@@ -442,8 +514,11 @@ def test_error_bad_label_values(tmp_path):
     with uproot.recreate(path) as file:
         tree = file.mktree("t", {"x": "var * float64", "truth": np.int32})
         tree.extend({"x": ak.Array([[1.0], [2.0]]), "truth": np.array([0, 2], np.int32)})
-    spec = spec_for(None, inputs=[{"files": str(path), "label_branch": "truth"}],
-                    branches={"px": "x", "py": "x", "pz": "x", "E": "x"})
+    spec = spec_for(
+        None,
+        inputs=[{"files": str(path), "label_branch": "truth"}],
+        branches={"px": "x", "py": "x", "pz": "x", "E": "x"},
+    )
     fails(spec, tmp_path, str(path), "label branch 'truth'", "inputs.0.label_branch", "entry 1")
 
 
@@ -459,19 +534,23 @@ def test_workflow_script_exits_nonzero_with_one_message(tmp_path):
         "    init_globals={'snakemake': snakemake})\n"
     )
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO / "src"), os.environ.get("PYTHONPATH", "")]))
-    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                            timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 1
     assert not out.exists()
     text = log.read_text()
     assert "ingest failed:" in text and "missing.root" in text and "Traceback" not in text
 
 
-@pytest.mark.parametrize("name, content, words", [
-    ("bad.h5", b"not hdf5" * 50, ["as HDF5"]),
-    ("bad.parquet", b"not parquet" * 50, ["as Parquet"]),
-    ("bad.lhe", b"not an lhe file" * 50, ["as LHE"]),
-])
+@pytest.mark.parametrize(
+    "name, content, words",
+    [
+        ("bad.h5", b"not hdf5" * 50, ["as HDF5"]),
+        ("bad.parquet", b"not parquet" * 50, ["as Parquet"]),
+        ("bad.lhe", b"not an lhe file" * 50, ["as LHE"]),
+    ],
+)
 def test_error_corrupt_files_of_other_formats(tmp_path, name, content, words):
     path = tmp_path / name
     path.write_bytes(content)
@@ -497,8 +576,11 @@ def test_delphes_style_dotted_branch_names(tmp_path):
     pt = ak.Array([[120.0, 40.0], [], [75.0]])
     with uproot.recreate(tmp_path / "delphes.root") as file:
         branches = {"Jet.PT": pt, "Jet.Eta": pt * 0.01, "Jet.Phi": pt * 0.0, "Jet.Mass": pt * 0.1}
-        tree = file.mktree("Delphes", {k: "var * float64" for k in branches},
-                           counter_name=lambda counted: counted.replace(".", "_") + "_size")
+        tree = file.mktree(
+            "Delphes",
+            {k: "var * float64" for k in branches},
+            counter_name=lambda counted: counted.replace(".", "_") + "_size",
+        )
         tree.extend(branches)
     events = read(spec_for(str(tmp_path / "delphes.root"), collection="Jet"))
     np.testing.assert_allclose(ak.flatten(events.particles.pt), [120.0, 40.0, 75.0])

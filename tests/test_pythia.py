@@ -55,8 +55,17 @@ def test_same_seed_same_events_other_chunk_other_events(events):
 def test_columns_follow_the_contract(events):
     n = N_BACKGROUND + N_SIGNAL
     assert len(events) == n
-    assert {"jets", "constituents", "weight", "label", "resonance_mass", "mjj", "sigma_mb", "sigma_error_mb",
-            "split"} <= set(events.fields)
+    assert {
+        "jets",
+        "constituents",
+        "weight",
+        "label",
+        "resonance_mass",
+        "mjj",
+        "sigma_mb",
+        "sigma_error_mb",
+        "split",
+    } <= set(events.fields)
     jets, constituents = events.jets, events.constituents
     assert jets.fields == ["px", "py", "pz", "E"] and constituents.fields == ["px", "py", "pz", "E"]
     assert str(ak.type(jets.E)) == f"{n} * var * float64"
@@ -167,14 +176,25 @@ def test_rejected_setting_is_named():
 
 
 def test_settings_follow_the_options():
-    options = source.with_defaults({
-        "mpi": False, "hadronisation": False, "extra": ["PartonLevel:ISR = off"],
-        "signal": {"process": "zprime", "mass": 2000.0, "mass_window": 0.25},
-    })
+    options = source.with_defaults(
+        {
+            "mpi": False,
+            "hadronisation": False,
+            "extra": ["PartonLevel:ISR = off"],
+            "signal": {"process": "zprime", "mass": 2000.0, "mass_window": 0.25},
+        }
+    )
     background = source.settings("qcd", options, seed=42)
-    assert {"Random:setSeed = on", "Random:seed = 42", "PartonLevel:MPI = off", "HadronLevel:Hadronize = off",
-            "HardQCD:all = on", "PhaseSpace:pTHatMin = 500.0", "Beams:eCM = 13000.0",
-            "Next:numberShowEvent = 0"} <= set(background)
+    assert {
+        "Random:setSeed = on",
+        "Random:seed = 42",
+        "PartonLevel:MPI = off",
+        "HadronLevel:Hadronize = off",
+        "HardQCD:all = on",
+        "PhaseSpace:pTHatMin = 500.0",
+        "Beams:eCM = 13000.0",
+        "Next:numberShowEvent = 0",
+    } <= set(background)
     assert background[-1] == "PartonLevel:ISR = off"
     signal = source.settings("zprime", options, seed=42)
     expected = {"32:m0 = 2000.0", "32:mMin = 1500.0", "32:mMax = 2500.0", "Zprime:gmZmode = 3"}
@@ -185,8 +205,9 @@ def test_settings_follow_the_options():
 
 
 def test_wprime_xy_settings():
-    options = source.with_defaults({"signal": {"process": "wprime_xy", "mass": 3000.0, "x_mass": 400.0,
-                                               "y_mass": 80.0}})
+    options = source.with_defaults(
+        {"signal": {"process": "wprime_xy", "mass": 3000.0, "x_mass": 400.0, "y_mass": 80.0}}
+    )
     lines = source.settings("wprime_xy", options, seed=1)
     assert "34:addChannel = 1 1.0 100 9000001 9000002" in lines and "34:doForceWidth = on" in lines
     assert any(s.startswith("9000001:new = X+ X- 1 3 0 400.0") for s in lines)  # X is charged, like the W'
@@ -217,12 +238,23 @@ def test_seeds_come_from_the_chunk_stream(monkeypatch):
 
 def test_schema_defaults():
     options = source.with_defaults({"signal": {"process": "wprime_xy", "mass": 3500.0}})
-    assert options["signal"] == {"process": "wprime_xy", "mass": 3500.0, "x_mass": 500.0, "y_mass": 100.0,
-                                 "mass_window": 0.5}
+    assert options["signal"] == {
+        "process": "wprime_xy",
+        "mass": 3500.0,
+        "x_mass": 500.0,
+        "y_mass": 100.0,
+        "mass_window": 0.5,
+    }
     jets = {"algorithm": "antikt", "R": 1.0, "n_jets": 2, "min_pt": 20.0, "neutrinos": False}
     assert options["jets"] == jets
-    assert (options["sqrt_s"], options["pt_hat_min"], options["mpi"], options["hadronisation"],
-            options["batch_size"], options["extra"]) == (13000.0, 500.0, True, True, 100, [])
+    assert (
+        options["sqrt_s"],
+        options["pt_hat_min"],
+        options["mpi"],
+        options["hadronisation"],
+        options["batch_size"],
+        options["extra"],
+    ) == (13000.0, 500.0, True, True, 100, [])
     zprime = source.with_defaults({"signal": {"process": "zprime", "mass": 3500.0}})
     assert "x_mass" not in zprime["signal"] and "y_mass" not in zprime["signal"]
 
@@ -230,21 +262,35 @@ def test_schema_defaults():
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ({"signal": {"process": "graviton", "mass": 1000.0}},
-         "config key 'pythia.signal.process' = 'graviton': 'graviton' is not one of"),
+        (
+            {"signal": {"process": "graviton", "mass": 1000.0}},
+            "config key 'pythia.signal.process' = 'graviton': 'graviton' is not one of",
+        ),
         ({"signal": {"process": "zprime"}}, "'mass' is a required property"),
-        ({"jets": {"radius": 0.4}, "signal": {"process": "zprime", "mass": 1000.0}},
-         "config key 'pythia.jets': Additional properties are not allowed ('radius' was unexpected)"),
-        ({"signal": {"process": "zprime", "mass": 1000.0, "mass_window": 1.0}},
-         "config key 'pythia.signal.mass_window' = 1.0"),
-        ({"sqrt_s": 5000.0, "signal": {"process": "zprime", "mass": 5000.0}},
-         "config key 'pythia.signal.mass' = 5000: not below sqrt_s=5000"),
-        ({"signal": {"process": "wprime_xy", "mass": 500.0}},
-         "config key 'pythia.signal.x_mass' = 500: x_mass + y_mass = 600 GeV, not below the W' mass 500"),
-        ({"signal": {"process": "zprime", "mass": 1000.0, "y_mass": 80.0}},
-         "config key 'pythia.signal.y_mass' = 80: only used by process 'wprime_xy'"),
-        ({"sqrt_s": 900.0, "signal": {"process": "zprime", "mass": 500.0}},
-         "config key 'pythia.pt_hat_min' = 500: twice it is 1000 GeV, not below sqrt_s=900"),
+        (
+            {"jets": {"radius": 0.4}, "signal": {"process": "zprime", "mass": 1000.0}},
+            "config key 'pythia.jets': Additional properties are not allowed ('radius' was unexpected)",
+        ),
+        (
+            {"signal": {"process": "zprime", "mass": 1000.0, "mass_window": 1.0}},
+            "config key 'pythia.signal.mass_window' = 1.0",
+        ),
+        (
+            {"sqrt_s": 5000.0, "signal": {"process": "zprime", "mass": 5000.0}},
+            "config key 'pythia.signal.mass' = 5000: not below sqrt_s=5000",
+        ),
+        (
+            {"signal": {"process": "wprime_xy", "mass": 500.0}},
+            "config key 'pythia.signal.x_mass' = 500: x_mass + y_mass = 600 GeV, not below the W' mass 500",
+        ),
+        (
+            {"signal": {"process": "zprime", "mass": 1000.0, "y_mass": 80.0}},
+            "config key 'pythia.signal.y_mass' = 80: only used by process 'wprime_xy'",
+        ),
+        (
+            {"sqrt_s": 900.0, "signal": {"process": "zprime", "mass": 500.0}},
+            "config key 'pythia.pt_hat_min' = 500: twice it is 1000 GeV, not below sqrt_s=900",
+        ),
     ],
 )
 def test_bad_options_rejected_naming_the_key(options, message):
@@ -262,8 +308,15 @@ def test_config_problems_with_the_dataset_key():
 
 
 def test_study_config_names_the_pythia_key():
-    config = {"datasets": {"dijet": {"source": "pythia", "features": {"set": "coordinates"},
-                                     "pythia": {"signal": {"process": "graviton", "mass": 1000.0}}}}}
+    config = {
+        "datasets": {
+            "dijet": {
+                "source": "pythia",
+                "features": {"set": "coordinates"},
+                "pythia": {"signal": {"process": "graviton", "mass": 1000.0}},
+            }
+        }
+    }
     key = r"config key 'datasets\.dijet\.pythia\.signal\.process' = 'graviton'"
     with pytest.raises(ConfigError, match=key):
         validate(config)

@@ -21,7 +21,9 @@ RESIDUALS = {
     "circle": lambda x: np.linalg.norm(x, axis=1) - 1.0,
     "sphere": lambda x: np.linalg.norm(x, axis=1) - 1.0,
     "torus": torus_residual,
-    "flat_torus": lambda x: np.abs(np.hypot(x[:, 0], x[:, 1]) - 1.0) + np.abs(np.hypot(x[:, 2], x[:, 3]) - 1.0),
+    "flat_torus": lambda x: (
+        np.abs(np.hypot(x[:, 0], x[:, 1]) - 1.0) + np.abs(np.hypot(x[:, 2], x[:, 3]) - 1.0)
+    ),
     "paraboloid": lambda x: x[:, 2] - x[:, 0] ** 2 - x[:, 1] ** 2,
 }
 

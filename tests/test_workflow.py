@@ -10,10 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from conftest import tiny_config
 
 from topoae.io import read_events, read_metadata
-
-from conftest import tiny_config
 
 pytestmark = pytest.mark.workflow
 
@@ -70,7 +69,13 @@ def test_editing_model_code_reruns_training_and_what_follows(finished_workflow):
     finally:
         models.write_text(original)
         os.utime(models, ns=(before.st_atime_ns, before.st_mtime_ns))
-    assert jobs == {"train": N_VARIANTS, "score": N_VARIANTS, "aggregate": 1, "plot_auc_vs_latent_dim": 2, "all": 1}
+    assert jobs == {
+        "train": N_VARIANTS,
+        "score": N_VARIANTS,
+        "aggregate": 1,
+        "plot_auc_vs_latent_dim": 2,
+        "all": 1,
+    }
 
 
 def test_changing_a_training_param_reruns_training_only(finished_workflow):
@@ -81,7 +86,23 @@ def test_changing_a_training_param_reruns_training_only(finished_workflow):
         jobs = finished_workflow.planned_jobs()
     finally:
         finished_workflow.write_config(tiny_config())
-    assert jobs == {"train": N_VARIANTS, "score": N_VARIANTS, "aggregate": 1, "plot_auc_vs_latent_dim": 2, "all": 1}
+    assert jobs == {
+        "train": N_VARIANTS,
+        "score": N_VARIANTS,
+        "aggregate": 1,
+        "plot_auc_vs_latent_dim": 2,
+        "all": 1,
+    }
+
+
+def test_changing_threads_reruns_nothing(finished_workflow):
+    config = tiny_config()
+    config["training"]["threads"] = 2
+    finished_workflow.write_config(config)
+    try:
+        assert finished_workflow.planned_jobs() == {}
+    finally:
+        finished_workflow.write_config(tiny_config())
 
 
 def test_changing_one_dataset_reruns_only_that_dataset(finished_workflow):
@@ -94,8 +115,14 @@ def test_changing_one_dataset_reruns_only_that_dataset(finished_workflow):
         finished_workflow.write_config(tiny_config())
     per_dataset = N_VARIANTS // 2
     assert jobs == {
-        "generate_chunk": 1, "merge_events": 1, "features": 1, "train": per_dataset, "score": per_dataset,
-        "aggregate": 1, "plot_auc_vs_latent_dim": 2, "all": 1,
+        "generate_chunk": 1,
+        "merge_events": 1,
+        "features": 1,
+        "train": per_dataset,
+        "score": per_dataset,
+        "aggregate": 1,
+        "plot_auc_vs_latent_dim": 2,
+        "all": 1,
     }
 
 
@@ -140,15 +167,24 @@ def test_a_study_file_replaces_the_default_config(workflow):
     (workflow.root / "config/studies/one.yaml").write_text(yaml.safe_dump(study))
     jobs = workflow.planned_jobs("--configfile", "config/studies/one.yaml")
     assert jobs == {
-        "generate_chunk": 1, "merge_events": 1, "features": 1, "train": 4, "score": 4,
-        "aggregate": 1, "plot_auc_vs_latent_dim": 1, "all": 1,
+        "generate_chunk": 1,
+        "merge_events": 1,
+        "features": 1,
+        "train": 4,
+        "score": 4,
+        "aggregate": 1,
+        "plot_auc_vs_latent_dim": 1,
+        "all": 1,
     }
     # --config still adjusts the default study rather than replacing it.
     assert workflow.planned_jobs("--config", "seed=8")["train"] == N_VARIANTS
 
 
-@pytest.mark.parametrize("study", sorted((Path(__file__).resolve().parents[1] / "config/studies").glob("*.yaml")),
-                         ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    "study",
+    sorted((Path(__file__).resolve().parents[1] / "config/studies").glob("*.yaml")),
+    ids=lambda p: p.stem,
+)
 def test_shipped_study_configs_are_valid(study):
     from topoae.config import validate
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import Workflow, copy_workflow
 
 from topoae.io import read_events
-
-from conftest import Workflow, copy_workflow
 
 pytestmark = pytest.mark.workflow
 pytest.importorskip("pythia8mc")
@@ -17,24 +16,31 @@ pytest.importorskip("fastjet")
 
 def test_pythia_dataset_runs_in_chunks_through_scoring(tmp_path):
     wf = Workflow(copy_workflow(tmp_path / "study"))
-    wf.write_config({
-        "seed": 5,
-        "datasets": {
-            "dijet": {
-                "source": "pythia",
-                "n_background": 60,
-                "n_signal": 30,
-                "chunks": 2,
-                # Light and without MPI, so the few events here generate in seconds.
-                "pythia": {"sqrt_s": 13000.0, "pt_hat_min": 300.0, "mpi": False,
-                           "signal": {"process": "zprime", "mass": 1500.0}, "batch_size": 30},
-                "features": {"set": "jet_invariants", "k": 2, "n_subjets": 2},
-            }
-        },
-        "variants": {"topologies": ["sphere"], "latent_dims": [2], "seeds": [0]},
-        "model": {"hidden": [8]},
-        "training": {"epochs": 2, "batch_size": 16},
-    })
+    wf.write_config(
+        {
+            "seed": 5,
+            "datasets": {
+                "dijet": {
+                    "source": "pythia",
+                    "n_background": 60,
+                    "n_signal": 30,
+                    "chunks": 2,
+                    # Light and without MPI, so the few events here generate in seconds.
+                    "pythia": {
+                        "sqrt_s": 13000.0,
+                        "pt_hat_min": 300.0,
+                        "mpi": False,
+                        "signal": {"process": "zprime", "mass": 1500.0},
+                        "batch_size": 30,
+                    },
+                    "features": {"set": "jet_invariants", "k": 2, "n_subjets": 2},
+                }
+            },
+            "variants": {"topologies": ["sphere"], "latent_dims": [2], "seeds": [0]},
+            "model": {"hidden": [8]},
+            "training": {"epochs": 2, "batch_size": 16},
+        }
+    )
     wf.snakemake()
     events, metadata = read_events(wf.root / "results/dijet/events.parquet")
     assert metadata["chunks"] == 2

@@ -17,7 +17,9 @@ def metrics_table(metric_files: list[str]) -> pd.DataFrame:
         rows.append({**record["variant"], **record["metrics"]})
     frame = pd.DataFrame(rows)
     leading = [c for c in VARIANT_COLUMNS if c in frame.columns]
-    return frame[leading + [c for c in frame.columns if c not in leading]].sort_values(leading, ignore_index=True)
+    return frame[leading + [c for c in frame.columns if c not in leading]].sort_values(
+        leading, ignore_index=True
+    )
 
 
 def summarise_over_seeds(frame: pd.DataFrame, metric: str = "auc") -> pd.DataFrame:

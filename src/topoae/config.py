@@ -11,7 +11,6 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "workflow" / "schemas"
 
 # Each source's module checks its own block through config_problems(options, where).
@@ -113,8 +112,10 @@ def physics_problems(config: dict) -> Iterator[str]:
         factors = topology.split("_x_")
         for dim in config["variants"]["latent_dims"]:
             if dim % len(factors):
-                yield (f"config key 'variants.latent_dims' = {dim}: cannot be split evenly over the "
-                       f"{len(factors)} factors of topology '{topology}'")
+                yield (
+                    f"config key 'variants.latent_dims' = {dim}: cannot be split evenly over the "
+                    f"{len(factors)} factors of topology '{topology}'"
+                )
 
 
 def chunk_share(total: int, n_chunks: int, chunk: int) -> int:

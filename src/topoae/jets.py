@@ -105,9 +105,7 @@ def cluster(
     return momenta(*(jets[f] for f in FOURVEC_FIELDS)), constituents
 
 
-def exclusive_jets(
-    particles: ak.Array, n_jets: int, algorithm: str = "kt", R: float = NO_BEAM_R
-) -> ak.Array:
+def exclusive_jets(particles: ak.Array, n_jets: int, algorithm: str = "kt", R: float = NO_BEAM_R) -> ak.Array:
     """The ``n_jets`` exclusive jets of each innermost list of particles, sorted by descending pT.
 
     ``particles`` may be var * records (events) or var * var * records (the

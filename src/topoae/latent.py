@@ -60,9 +60,7 @@ class Projective(nn.Module):
         rows, cols = torch.triu_indices(dim + 1, dim + 1)
         self.register_buffer("rows", rows, persistent=False)
         self.register_buffer("cols", cols, persistent=False)
-        self.register_buffer(
-            "factor", torch.where(rows == cols, 1.0, math.sqrt(2.0)), persistent=False
-        )
+        self.register_buffer("factor", torch.where(rows == cols, 1.0, math.sqrt(2.0)), persistent=False)
         self.embedding_dim = len(rows)
 
     def forward(self, h: torch.Tensor) -> torch.Tensor:

@@ -39,6 +39,8 @@ def reconstruction_error(model: nn.Module, x: torch.Tensor, batch_size: int = 65
     """Per-event mean squared reconstruction error."""
     model.eval()
     with torch.no_grad():
-        return torch.cat(
-            [((model(b) - b) ** 2).mean(dim=1) for b in torch.split(x, batch_size)]
-        ) if len(x) else torch.empty(0)
+        return (
+            torch.cat([((model(b) - b) ** 2).mean(dim=1) for b in torch.split(x, batch_size)])
+            if len(x)
+            else torch.empty(0)
+        )

@@ -22,8 +22,12 @@ def auc_vs_latent_dim(frame: pd.DataFrame, dataset: str, path: str) -> None:
     for topology, group in summary.groupby("topology"):
         group = group.sort_values("latent_dim")
         ax.errorbar(
-            group["latent_dim"], group["mean"], yerr=group["std"].fillna(0.0),
-            marker="o", capsize=4, label=topology,
+            group["latent_dim"],
+            group["mean"],
+            yerr=group["std"].fillna(0.0),
+            marker="o",
+            capsize=4,
+            label=topology,
         )
     ax.axhline(0.5, color="grey", linestyle=":", label="random")
     ax.set_xlabel("latent dimension")

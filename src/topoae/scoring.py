@@ -17,7 +17,9 @@ def test_rows(table: pd.DataFrame) -> pd.DataFrame:
     return table[table["split"] == 1]
 
 
-def score_variant(table: pd.DataFrame, scaler: dict, model_path, description: dict) -> tuple[pd.DataFrame, dict]:
+def score_variant(
+    table: pd.DataFrame, scaler: dict, model_path, description: dict
+) -> tuple[pd.DataFrame, dict]:
     """Per-event scores (reconstruction error) and the metrics of one variant."""
     rows = test_rows(table)
     model = load(model_path, description)

@@ -15,7 +15,9 @@ def chunk_rng(seed: int, dataset: str, chunk: int) -> np.random.Generator:
     The dataset's name enters the key so that two datasets of one study never
     share a stream.
     """
-    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(zlib.crc32(dataset.encode()), chunk)))
+    return np.random.default_rng(
+        np.random.SeedSequence(seed, spawn_key=(zlib.crc32(dataset.encode()), chunk))
+    )
 
 
 def assign_split(rng: np.random.Generator, n: int, test_fraction: float) -> np.ndarray:

@@ -58,8 +58,12 @@ def train(
         with torch.no_grad():
             val_loss = torch.mean((model(val) - val) ** 2).item()
         history.append(
-            {"epoch": epoch, "train_loss": total / len(fit), "val_loss": val_loss,
-             "seconds": time.perf_counter() - start}
+            {
+                "epoch": epoch,
+                "train_loss": total / len(fit),
+                "val_loss": val_loss,
+                "seconds": time.perf_counter() - start,
+            }
         )
         if val_loss < best_loss:
             best_loss, best_state = val_loss, copy.deepcopy(model.state_dict())
@@ -84,7 +88,9 @@ def train_on_table(
     return train(x, variant["topology"], variant["latent_dim"], hidden, variant["seed"], options)
 
 
-def save(model: Autoencoder, description: dict, history: list[dict], model_path, sidecar_path, history_path) -> None:
+def save(
+    model: Autoencoder, description: dict, history: list[dict], model_path, sidecar_path, history_path
+) -> None:
     """State dict, JSON sidecar with the full variant description, and the loss history."""
     with atomic_path(model_path) as tmp:
         torch.save(model.state_dict(), tmp)
@@ -95,7 +101,11 @@ def save(model: Autoencoder, description: dict, history: list[dict], model_path,
 
 def load(model_path, description: dict) -> Autoencoder:
     """Rebuild a saved model from its sidecar description (weights only, no pickle)."""
-    model = Autoencoder(len(description["features"]), description["topology"], description["latent_dim"],
-                        description["hidden"])
+    model = Autoencoder(
+        len(description["features"]),
+        description["topology"],
+        description["latent_dim"],
+        description["hidden"],
+    )
     model.load_state_dict(torch.load(model_path, weights_only=True))
     return model.eval()

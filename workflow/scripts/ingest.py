@@ -4,8 +4,11 @@ from topoae.ingest import IngestError, ingest_to_parquet
 log = logs.to_file(snakemake.log[0])
 try:
     n_events = ingest_to_parquet(
-        dict(snakemake.params.spec), snakemake.wildcards.dataset, snakemake.params.test_fraction,
-        snakemake.params.seed, snakemake.output[0],
+        dict(snakemake.params.spec),
+        snakemake.wildcards.dataset,
+        snakemake.params.test_fraction,
+        snakemake.params.seed,
+        snakemake.output[0],
     )
 except IngestError as error:
     # One message, in the log and as the job's exit status; no output file was left behind.

@@ -12,7 +12,6 @@ from topoae.io import FOURVEC_FIELDS
 from topoae.splits import assign_split, chunk_rng
 
 
-
 def particles_array(momenta: np.ndarray) -> ak.Array:
     """(N, n, 4) momenta in (px, py, pz, E) order as jagged Momentum4D records."""
     fields = {name: np.ascontiguousarray(momenta[..., i]) for i, name in enumerate(FOURVEC_FIELDS)}
@@ -31,7 +30,9 @@ def rambo_events(
 ) -> dict[str, np.ndarray | ak.Array]:
     """Flat phase-space background and resonance signal as event columns."""
     masses = np.zeros(n_particles) if masses is None else np.asarray(masses, dtype=float)
-    background, weights = _unweighted(rng, n_background, unweight, lambda n: rambo.massive(rng, n, masses, sqrt_s))
+    background, weights = _unweighted(
+        rng, n_background, unweight, lambda n: rambo.massive(rng, n, masses, sqrt_s)
+    )
     columns = [(background, weights, np.full(n_background, np.nan))]
     if n_signal:
         sig = signal or {}

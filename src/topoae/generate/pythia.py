@@ -240,18 +240,24 @@ def config_problems(options: dict, where: str) -> Iterator[str]:
     sqrt_s, signal = options["sqrt_s"], options["signal"]
     pt_hat_min = options["pt_hat_min"]
     if 2 * pt_hat_min >= sqrt_s:
-        yield (f"config key '{where}.pt_hat_min' = {pt_hat_min:g}: twice it is {2 * pt_hat_min:g} GeV, "
-               f"not below sqrt_s={sqrt_s:g}")
+        yield (
+            f"config key '{where}.pt_hat_min' = {pt_hat_min:g}: twice it is {2 * pt_hat_min:g} GeV, "
+            f"not below sqrt_s={sqrt_s:g}"
+        )
     mass = signal["mass"]
     if mass >= sqrt_s:
         yield f"config key '{where}.signal.mass' = {mass:g}: not below sqrt_s={sqrt_s:g}"
     if signal["process"] == "wprime_xy":
         m_x, m_y = signal["x_mass"], signal["y_mass"]
         if m_x + m_y >= mass:
-            yield (f"config key '{where}.signal.x_mass' = {m_x:g}: x_mass + y_mass = {m_x + m_y:g} GeV, "
-                   f"not below the W' mass {mass:g}")
+            yield (
+                f"config key '{where}.signal.x_mass' = {m_x:g}: x_mass + y_mass = {m_x + m_y:g} GeV, "
+                f"not below the W' mass {mass:g}"
+            )
     else:
         for key in ("x_mass", "y_mass"):
             if key in signal:
-                yield (f"config key '{where}.signal.{key}' = {signal[key]:g}: only used by process "
-                       f"'wprime_xy', not '{signal['process']}'")
+                yield (
+                    f"config key '{where}.signal.{key}' = {signal[key]:g}: only used by process "
+                    f"'wprime_xy', not '{signal['process']}'"
+                )

@@ -235,15 +235,23 @@ def config_problems(rambo: dict, where: str) -> Iterator[str]:
         yield f"config key '{where}.masses' = {masses}: {len(masses)} masses for n_particles={n}"
         return
     if sum(masses) >= sqrt_s:
-        yield f"config key '{where}.masses' = {masses}: they sum to {sum(masses):g} GeV, not below sqrt_s={sqrt_s:g}"
+        yield (
+            f"config key '{where}.masses' = {masses}: they sum to {sum(masses):g} GeV, "
+            f"not below sqrt_s={sqrt_s:g}"
+        )
     signal = rambo["signal"]
     i, j = signal["pair"]
     if i == j or max(i, j) >= n:
-        yield f"config key '{where}.signal.pair' = {[i, j]}: needs two different indices below n_particles={n}"
+        yield (
+            f"config key '{where}.signal.pair' = {[i, j]}: "
+            f"needs two different indices below n_particles={n}"
+        )
         return
     spectators = sum(m for k, m in enumerate(masses) if k not in (i, j))
     if signal["mass"] >= sqrt_s:
         yield f"config key '{where}.signal.mass' = {signal['mass']:g}: not below sqrt_s={sqrt_s:g}"
     elif not masses[i] + masses[j] < signal["mass"] < sqrt_s - spectators:
-        yield (f"config key '{where}.signal.mass' = {signal['mass']:g}: outside the kinematic range "
-               f"({masses[i] + masses[j]:g}, {sqrt_s - spectators:g}) GeV")
+        yield (
+            f"config key '{where}.signal.mass' = {signal['mass']:g}: outside the kinematic range "
+            f"({masses[i] + masses[j]:g}, {sqrt_s - spectators:g}) GeV"
+        )

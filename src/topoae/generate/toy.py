@@ -170,7 +170,9 @@ def config_problems(toy: dict, where: str) -> Iterator[str]:
     """Config values that pass the schema but do not fit the chosen manifold."""
     ambient = MANIFOLDS[toy["manifold"]][1]
     if toy["embed_dim"] is not None and toy["embed_dim"] < ambient:
-        yield (f"config key '{where}.embed_dim' = {toy['embed_dim']}: below the ambient "
-               f"dimension {ambient} of '{toy['manifold']}'")
+        yield (
+            f"config key '{where}.embed_dim' = {toy['embed_dim']}: below the ambient "
+            f"dimension {ambient} of '{toy['manifold']}'"
+        )
     if toy["anomaly"] == "excised" and toy["manifold"] != "paraboloid":
         yield f"config key '{where}.anomaly' = 'excised': only the paraboloid has an excised region"

@@ -19,7 +19,12 @@ from topoae.ingest.errors import IngestError
 from topoae.ingest.spec import config_problems, input_files
 
 __all__ = [
-    "IngestError", "config_problems", "input_files", "ingest_to_parquet", "iter_batches", "metadata",
+    "IngestError",
+    "config_problems",
+    "input_files",
+    "ingest_to_parquet",
+    "iter_batches",
+    "metadata",
     "read_events",
 ]
 

@@ -8,9 +8,9 @@ import awkward as ak
 import numpy as np
 import vector
 
-from topoae.io import FOURVEC_FIELDS
 from topoae.ingest.errors import IngestError, listing
 from topoae.ingest.spec import CARTESIAN, POLAR, Group, kind_of
+from topoae.io import FOURVEC_FIELDS
 
 
 @dataclass
@@ -42,8 +42,9 @@ def check_columns(names: list[str], wanted: dict[str, str], location: str, where
     """Every requested event-level branch exists, or a located error listing those that do."""
     for column, key in wanted.items():
         if column not in names:
-            raise IngestError(f"{location}: no branch '{column}' (config key '{where}.{key}'); "
-                              + listing(names, column))
+            raise IngestError(
+                f"{location}: no branch '{column}' (config key '{where}.{key}'); " + listing(names, column)
+            )
 
 
 def _jagged(array: ak.Array, name: str, location: str) -> ak.Array:
@@ -52,8 +53,10 @@ def _jagged(array: ak.Array, name: str, location: str) -> ak.Array:
         return ak.unflatten(array, 1)
     if array.ndim == 2:
         return ak.from_regular(array, axis=1)
-    raise IngestError(f"{location}: branch '{name}' has {array.ndim - 1} levels of lists; "
-                      "a four-vector branch needs one list of objects per event")
+    raise IngestError(
+        f"{location}: branch '{name}' has {array.ndim - 1} levels of lists; "
+        "a four-vector branch needs one list of objects per event"
+    )
 
 
 def _flat_components(step: RawStep) -> tuple[dict[str, np.ndarray], np.ndarray]:
@@ -93,15 +96,18 @@ def _check_finite(p: dict[str, np.ndarray], counts: np.ndarray, step: RawStep) -
         first = int(np.flatnonzero(bad)[0])
         entry = int(np.searchsorted(np.cumsum(counts), first, side="right"))
         values = ", ".join(f"{c}={p[c][first]:g}" for c in FOURVEC_FIELDS)
-        raise IngestError(f"{step.location}: non-finite momenta at entry {step.entry_start + entry} "
-                          f"(branches {', '.join(step.sources.values())}): {values}")
+        raise IngestError(
+            f"{step.location}: non-finite momenta at entry {step.entry_start + entry} "
+            f"(branches {', '.join(step.sources.values())}): {values}"
+        )
 
 
 def _column(step: RawStep, name: str, role: str) -> np.ndarray:
     array = step.columns[name]
     if array.ndim != 1:
-        raise IngestError(f"{step.location}: {role} branch '{name}' has a list per event; "
-                          "it needs one number per event")
+        raise IngestError(
+            f"{step.location}: {role} branch '{name}' has a list per event; it needs one number per event"
+        )
     return ak.to_numpy(array)
 
 
@@ -112,9 +118,11 @@ def _labels(step: RawStep, group: Group, where: str) -> np.ndarray:
     values = _column(step, name, "label")
     bad = np.flatnonzero(~np.isin(values, (0, 1)))
     if bad.size:
-        raise IngestError(f"{step.location}: label branch '{name}' (config key '{where}.{group.key}."
-                          f"label_branch') is {values[bad[0]]!r} at entry {step.entry_start + bad[0]}; "
-                          "labels are 0 (background) or 1 (signal)")
+        raise IngestError(
+            f"{step.location}: label branch '{name}' (config key '{where}.{group.key}."
+            f"label_branch') is {values[bad[0]]!r} at entry {step.entry_start + bad[0]}; "
+            "labels are 0 (background) or 1 (signal)"
+        )
     return values.astype(np.int8)
 
 
@@ -125,8 +133,10 @@ def _weights(step: RawStep, spec: dict) -> np.ndarray:
     weights = _column(step, name, "weight").astype(np.float64)
     bad = np.flatnonzero(~np.isfinite(weights))
     if bad.size:
-        raise IngestError(f"{step.location}: weight branch '{name}' is {weights[bad[0]]} "
-                          f"at entry {step.entry_start + bad[0]}")
+        raise IngestError(
+            f"{step.location}: weight branch '{name}' is {weights[bad[0]]} "
+            f"at entry {step.entry_start + bad[0]}"
+        )
     return weights
 
 

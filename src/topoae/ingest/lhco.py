@@ -31,12 +31,16 @@ def _nodes(file: h5py.File) -> list[str]:
 def _values(file: h5py.File, group: str, path: str, where: str) -> h5py.Dataset:
     node = f"{group}/block0_values"
     if node not in file:
-        raise IngestError(f"file '{path}': no node '/{node}' (config key '{where}.tree' = {group!r} names "
-                          "the pandas group); " + listing(_nodes(file), node))
+        raise IngestError(
+            f"file '{path}': no node '/{node}' (config key '{where}.tree' = {group!r} names "
+            "the pandas group); " + listing(_nodes(file), node)
+        )
     values = file[node]
     if values.ndim != 2 or values.shape[1] % 3 == 2:
-        raise IngestError(f"file '{path}': node '/{node}' has shape {values.shape}; the LHC Olympics layout "
-                          "is N x (3 * hadrons) or N x (3 * hadrons + 1) with the truth bit last")
+        raise IngestError(
+            f"file '{path}': node '/{node}' has shape {values.shape}; the LHC Olympics layout "
+            "is N x (3 * hadrons) or N x (3 * hadrons + 1) with the truth bit last"
+        )
     return values
 
 

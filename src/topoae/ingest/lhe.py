@@ -14,8 +14,12 @@ from topoae.ingest.events import RawStep, check_columns, requested_columns
 from topoae.ingest.spec import Group
 
 FINAL_STATE = 1
-SOURCES = {"px": "particles.vector.px", "py": "particles.vector.py", "pz": "particles.vector.pz",
-           "E": "particles.vector.e"}
+SOURCES = {
+    "px": "particles.vector.px",
+    "py": "particles.vector.py",
+    "pz": "particles.vector.pz",
+    "E": "particles.vector.e",
+}
 
 
 def field_paths(array: ak.Array, prefix: str = "") -> list[str]:

@@ -32,11 +32,18 @@ def steps(path: str, spec: dict, group: Group, where: str) -> Iterator[RawStep]:
         collection = spec.get("collection") or DEFAULT_COLLECTION
         schema = file.schema_arrow
         if collection not in schema.names:
-            raise IngestError(f"{location}: no column '{collection}' (config key '{where}.collection'); "
-                              + listing(schema.names, collection))
+            raise IngestError(
+                f"{location}: no column '{collection}' (config key '{where}.collection'); "
+                + listing(schema.names, collection)
+            )
         location = f"file '{path}', column '{collection}'"
-        comps = components(_record_fields(schema, collection), {**spec, "collection": collection},
-                           location, where, prefixed=False)
+        comps = components(
+            _record_fields(schema, collection),
+            {**spec, "collection": collection},
+            location,
+            where,
+            prefixed=False,
+        )
         columns = requested_columns(spec, group)
         check_columns(schema.names, columns, location, where)
         start = 0

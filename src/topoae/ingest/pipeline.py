@@ -8,12 +8,12 @@ from collections.abc import Iterator
 import awkward as ak
 import pyarrow.parquet as pq
 
-from topoae.splits import assign_split, chunk_rng
 from topoae.ingest import lhco, lhe, parquet_source, root
 from topoae.ingest.errors import IngestError
 from topoae.ingest.events import to_events
 from topoae.ingest.spec import format_of, group_files, groups
 from topoae.io import METADATA_KEY, atomic_path
+from topoae.splits import assign_split, chunk_rng
 
 READERS = {"root": root.steps, "lhe": lhe.steps, "lhco_hdf5": lhco.steps, "parquet": parquet_source.steps}
 
@@ -69,8 +69,11 @@ def metadata(spec: dict, dataset: str) -> dict:
         "files": [path for _, path, _ in files],
         "format": sorted({fmt for _, _, fmt in files}),
         "inputs": [
-            {"files": [p for g, p, _ in files if g is group], "label": group.label,
-             "label_branch": group.label_branch}
+            {
+                "files": [p for g, p, _ in files if g is group],
+                "label": group.label,
+                "label_branch": group.label_branch,
+            }
             for group in groups(spec)
         ],
         "options": spec,
@@ -95,8 +98,10 @@ def ingest_to_parquet(spec: dict, dataset: str, test_fraction: float, seed: int,
                     schema = table.schema.with_metadata({**(table.schema.metadata or {}), METADATA_KEY: info})
                     writer = pq.ParquetWriter(tmp, schema, compression="zstd")
                 if not table.schema.equals(writer.schema, check_metadata=False):
-                    raise IngestError(f"datasets.{dataset}.ingest: after {total} events a step has columns "
-                                      f"{table.schema} unlike the first step's {writer.schema}")
+                    raise IngestError(
+                        f"datasets.{dataset}.ingest: after {total} events a step has columns "
+                        f"{table.schema} unlike the first step's {writer.schema}"
+                    )
                 writer.write_table(table)
                 total += len(events)
         finally:

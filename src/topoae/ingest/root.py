@@ -24,12 +24,15 @@ def _tree(file, name: str | None, path: str, where: str):
     trees = _trees(file)
     if name is None:
         if len(trees) != 1:
-            raise IngestError(f"file '{path}': config key '{where}.tree' is not set and the file holds "
-                              f"{len(trees)} trees; name one: " + listing(trees))
+            raise IngestError(
+                f"file '{path}': config key '{where}.tree' is not set and the file holds "
+                f"{len(trees)} trees; name one: " + listing(trees)
+            )
         name = trees[0]
     elif name not in trees:
-        raise IngestError(f"file '{path}': no tree '{name}' (config key '{where}.tree'); "
-                          + listing(trees, name))
+        raise IngestError(
+            f"file '{path}': no tree '{name}' (config key '{where}.tree'); " + listing(trees, name)
+        )
     return name, file[name]
 
 

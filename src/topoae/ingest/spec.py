@@ -17,14 +17,25 @@ KINDS = (CARTESIAN, POLAR)
 # Spellings of each component met in Delphes (Jet.PT), NanoAOD (Jet_pt), flat ntuples (Jet_Px)
 # and awkward/vector records (e, m); compared in lower case.
 ALIASES = {
-    "px": ("px",), "py": ("py",), "pz": ("pz",), "E": ("e", "energy"),
-    "pt": ("pt",), "eta": ("eta",), "phi": ("phi",), "mass": ("mass", "m"),
+    "px": ("px",),
+    "py": ("py",),
+    "pz": ("pz",),
+    "E": ("e", "energy"),
+    "pt": ("pt",),
+    "eta": ("eta",),
+    "phi": ("phi",),
+    "mass": ("mass", "m"),
 }
 SEPARATORS = ("_", ".", "/")
 
 EXTENSIONS = {
-    ".root": "root", ".lhe": "lhe", ".lhe.gz": "lhe", ".h5": "lhco_hdf5", ".hdf5": "lhco_hdf5",
-    ".parquet": "parquet", ".pq": "parquet",
+    ".root": "root",
+    ".lhe": "lhe",
+    ".lhe.gz": "lhe",
+    ".h5": "lhco_hdf5",
+    ".hdf5": "lhco_hdf5",
+    ".parquet": "parquet",
+    ".pq": "parquet",
 }
 
 
@@ -78,8 +89,10 @@ def group_files(group: Group, where: str) -> list[str]:
         matched = [f for f in expand(pattern) if os.path.isfile(f)]
         if not matched:
             what = "no such file" if not glob.has_magic(pattern) else "the pattern matches no file"
-            raise IngestError(f"file '{pattern}' (config key '{where}.{group.key}.files'): {what} "
-                              f"(working directory {os.getcwd()})")
+            raise IngestError(
+                f"file '{pattern}' (config key '{where}.{group.key}.files'): {what} "
+                f"(working directory {os.getcwd()})"
+            )
         files.extend(matched)
     return files
 
@@ -92,8 +105,10 @@ def format_of(path: str, declared: str, where: str = "ingest") -> str:
     for ext in sorted(EXTENSIONS, key=len, reverse=True):
         if name.endswith(ext):
             return EXTENSIONS[ext]
-    raise IngestError(f"file '{path}' (config key '{where}.format' = 'auto'): unknown extension; name the "
-                      f"format (root, lhe, lhco_hdf5, parquet) or use one of {', '.join(EXTENSIONS)}")
+    raise IngestError(
+        f"file '{path}' (config key '{where}.format' = 'auto'): unknown extension; name the "
+        f"format (root, lhe, lhco_hdf5, parquet) or use one of {', '.join(EXTENSIONS)}"
+    )
 
 
 def kind_of(branches: dict) -> tuple[str, ...] | None:
@@ -130,8 +145,10 @@ def components(names: Iterable[str], spec: dict, location: str, where: str, pref
         missing = [(c, b) for c, b in branches.items() if isinstance(b, str) and b not in names]
         if missing:
             component, branch = missing[0]
-            raise IngestError(f"{location}: no branch '{branch}' "
-                              f"(config key '{where}.branches.{component}'); " + listing(names, branch))
+            raise IngestError(
+                f"{location}: no branch '{branch}' "
+                f"(config key '{where}.branches.{component}'); " + listing(names, branch)
+            )
         return dict(branches)
     collection = spec.get("collection")
     if not collection:
@@ -152,29 +169,41 @@ def config_problems(spec: dict, where: str) -> Iterator[str]:
     branches = spec.get("branches")
     if branches is not None:
         if kind_of(branches) is None:
-            yield (f"config key '{where}.branches' = {json.dumps(branches)}: needs exactly the keys "
-                   f"{', '.join(CARTESIAN)} or exactly {', '.join(POLAR)}")
+            yield (
+                f"config key '{where}.branches' = {json.dumps(branches)}: needs exactly the keys "
+                f"{', '.join(CARTESIAN)} or exactly {', '.join(POLAR)}"
+            )
         constants = [c for c, b in branches.items() if not isinstance(b, str) and c != "mass"]
         if constants:
-            yield (f"config key '{where}.branches' = {json.dumps(branches)}: only 'mass' may be a number, "
-                   f"not {', '.join(constants)}")
+            yield (
+                f"config key '{where}.branches' = {json.dumps(branches)}: only 'mass' may be a number, "
+                f"not {', '.join(constants)}"
+            )
     declared = spec.get("format", "auto")
     for group in groups(spec):
         if group.label is not None and group.label_branch is not None:
-            yield (f"config key '{where}.{group.key}' = {json.dumps(spec['inputs'][group.index])}: "
-                   "give 'label' or 'label_branch', not both")
+            yield (
+                f"config key '{where}.{group.key}' = {json.dumps(spec['inputs'][group.index])}: "
+                "give 'label' or 'label_branch', not both"
+            )
         for pattern in group.patterns:
             try:
                 fmt = format_of(pattern, declared, where)
             except IngestError:
-                yield (f"config key '{where}.{group.key}.files' = {pattern!r}: unknown extension and "
-                       f"'{where}.format' is 'auto'")
+                yield (
+                    f"config key '{where}.{group.key}.files' = {pattern!r}: unknown extension and "
+                    f"'{where}.format' is 'auto'"
+                )
                 continue
             if fmt == "root" and not branches and not spec.get("collection"):
-                yield (f"config key '{where}.collection' = None: ROOT input {pattern!r} needs "
-                       "'collection' or 'branches'")
+                yield (
+                    f"config key '{where}.collection' = None: ROOT input {pattern!r} needs "
+                    "'collection' or 'branches'"
+                )
     selection = spec.get("selection") or {}
     most, least = selection.get("max_objects"), selection.get("min_objects", 0)
     if most is not None and least > most:
-        yield (f"config key '{where}.selection.min_objects' = {least}: more than "
-               f"max_objects={most}, so no event passes")
+        yield (
+            f"config key '{where}.selection.min_objects' = {least}: more than "
+            f"max_objects={most}, so no event passes"
+        )
