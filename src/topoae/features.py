@@ -1,4 +1,4 @@
-"""Feature sets: events (awkward) -> flat float tables, plus the standardisation.
+"""Feature sets: events (awkward) -> flat float tables (their conventions and scaler: topoae.tables).
 
 A dataset's ``features:`` block chooses one set (``workflow/schemas/features.schema.yaml``):
 
@@ -51,36 +51,34 @@ and all normalised columns 0 in events with fewer than two objects.
 
 from __future__ import annotations
 
-import functools
 import logging
-import operator
-import warnings
 from dataclasses import dataclass
-from itertools import combinations
 
 import awkward as ak
 import numpy as np
 import pandas as pd
 import vector
 
+from topoae import jets as jetlib
 from topoae import lorentz
+from topoae.io import FOURVEC_FIELDS as FOURVEC
+
+# Re-exported: the table conventions and the scaler lived here first, and other modules import them.
+from topoae.tables import CARRIED_COLUMNS as CARRIED_COLUMNS
+from topoae.tables import MASK_PREFIX
+from topoae.tables import feature_names as feature_names
+from topoae.tables import fit_scaler as fit_scaler
+from topoae.tables import standardise as standardise
 
 vector.register_awkward()
 
 log = logging.getLogger("topoae.features")
 
-CARRIED_COLUMNS = ("label", "split", "weight", "resonance_mass", "mjj")
-FOURVEC = ("px", "py", "pz", "E")
 FEATURE_SETS = ("invariants", "dalitz", "jet_invariants", "rest_frame", "raw", "coordinates")
 DEFAULT_K = {"invariants": 3, "dalitz": 3, "jet_invariants": 2, "rest_frame": 3, "raw": 3}
 MIN_K = {"invariants": 2, "dalitz": 3, "jet_invariants": 1, "rest_frame": 2, "raw": 1}
-MASK_PREFIX = "mask"
 # m_i^2 / s below this in every event counts as massless (rounding of boosted massless momenta is ~1e-14).
 MASSLESS = 1e-9
-# A kt radius above any in-jet distance: no constituent is merged with the beam, so subjets sum to the jet.
-SUBJET_R = 10.0
-# A training column whose spread is below max(rtol * |mean|, atol) is constant up to rounding.
-CONSTANT_RTOL, CONSTANT_ATOL = 1e-9, 1e-12
 
 
 class FeatureError(ValueError):
@@ -100,13 +98,19 @@ class Options:
     orientation: str = "canonical"
 
 
-_CHOICES = {"missing": ("drop", "pad"), "masses": ("auto", "always", "never"), "orientation": ("canonical", "none")}
+_CHOICES = {
+    "missing": ("drop", "pad"),
+    "masses": ("auto", "always", "never"),
+    "orientation": ("canonical", "none"),
+}
 
 
 def resolve_options(feature_set: str, options: dict, fields: list[str], dataset: str = "dataset") -> Options:
     """The options of ``feature_set`` from a (possibly partial) features block, checked."""
     if feature_set not in FEATURE_SETS:
-        raise FeatureError(f"{dataset}: unknown feature set '{feature_set}'; known: {', '.join(FEATURE_SETS)}")
+        raise FeatureError(
+            f"{dataset}: unknown feature set '{feature_set}'; known: {', '.join(FEATURE_SETS)}"
+        )
     values = {key: options[key] for key in _CHOICES if options.get(key) is not None}
     for key, value in values.items():
         if value not in _CHOICES[key]:
@@ -152,48 +156,83 @@ def bad_events(objects: ak.Array) -> np.ndarray:
 def check_finite(objects: ak.Array, name: str, dataset: str) -> None:
     bad = int(bad_events(objects).sum())
     if bad:
-        raise FeatureError(f"{dataset}: {bad} of {len(objects)} events have NaN or infinite momenta in '{name}'")
+        raise FeatureError(
+            f"{dataset}: {bad} of {len(objects)} events have NaN or infinite momenta in '{name}'"
+        )
 
 
-def vectors(components: dict[str, np.ndarray]) -> list[ak.Array]:
-    """(N, k) component arrays -> k Momentum4D arrays of N events, one per object.
+def row_sum(x: np.ndarray) -> np.ndarray:
+    """Sum over the last axis of a (N, k) array; numpy's axis-1 reduction is slow for small k."""
+    return x @ np.ones(x.shape[1])
 
-    One contiguous array per object keeps every later vector operation a plain
-    whole-array numpy operation (slicing a regular record array copies).
+
+@dataclass(frozen=True)
+class Leading:
+    """The k leading objects of N events: (N, k) arrays per component, zero where ``mask`` is False.
+
+    Plain component arrays are the cheap common form; :meth:`array`,
+    :meth:`object` and :meth:`total` give the vector (Momentum4D) views the
+    feature sets compute on.
     """
-    k = components["px"].shape[1]
-    return [
-        ak.zip({c: components[c][:, i].astype(np.float64, copy=False) for c in FOURVEC},
-               with_name="Momentum4D")
-        for i in range(k)
-    ]
+
+    components: dict[str, np.ndarray]
+    mask: np.ndarray
+
+    @property
+    def k(self) -> int:
+        return self.mask.shape[1]
+
+    def array(self) -> ak.Array:
+        """All objects as regular (N, k) Momentum4D records."""
+        return ak.zip({c: self.components[c] for c in FOURVEC}, with_name="Momentum4D")
+
+    def object(self, i: int) -> ak.Array:
+        """Object i of every event as Momentum4D over events (views of the component arrays, no copy)."""
+        return ak.zip({c: self.components[c][:, i] for c in FOURVEC}, with_name="Momentum4D")
+
+    def total(self) -> ak.Array:
+        """The sum of the present objects, per event, as Momentum4D (components add)."""
+        return ak.zip({c: row_sum(self.components[c]) for c in FOURVEC}, with_name="Momentum4D")
 
 
 def padded_components(objects: ak.Array, k: int) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """The first k objects of each list as (N, k) float arrays, zero where missing, and the mask."""
     counts = ak.to_numpy(ak.num(objects, axis=1))
-    mask = np.arange(k) < counts[:, None]
-    if mask.all():
-        # Slicing copies; events with exactly k objects need none.
-        lead = ak.to_regular(objects if (counts == k).all() else objects[:, :k], axis=1)
-        return {c: ak.to_numpy(getattr(lead, c)) for c in FOURVEC}, mask
-    return {c: ak.to_numpy(ak.fill_none(ak.pad_none(getattr(objects, c), k, axis=1, clip=True), 0.0))
-            for c in FOURVEC}, mask
+    full = counts.min(initial=k) >= k
+    mask = np.ones((len(counts), k), bool) if full else np.arange(k) < counts[:, None]
+    if (counts == k).all():
+        # Exactly k objects everywhere: the flat content is already (N, k), no slicing or padding.
+        return {
+            c: ak.to_numpy(ak.flatten(getattr(objects, c))).astype(np.float64, copy=False).reshape(-1, k)
+            for c in FOURVEC
+        }, mask
+    if full:
+        lead = ak.to_regular(objects[:, :k], axis=1)
+        return {c: ak.to_numpy(getattr(lead, c)).astype(np.float64, copy=False) for c in FOURVEC}, mask
+    return {
+        c: ak.to_numpy(ak.fill_none(ak.pad_none(getattr(objects, c), k, axis=1, clip=True), 0.0)).astype(
+            np.float64, copy=False
+        )
+        for c in FOURVEC
+    }, mask
 
 
-def leading(objects: ak.Array, k: int) -> tuple[list[ak.Array], np.ndarray]:
-    """The k leading objects of each event, as k Momentum4D arrays (zero where missing), and the mask."""
-    components, mask = padded_components(objects, k)
-    return vectors(components), mask
+def leading(objects: ak.Array, k: int) -> Leading:
+    """The k leading (first stored) objects of every event of a jagged Momentum4D array."""
+    return Leading(*padded_components(objects, k))
 
 
-def _policy(complete: np.ndarray, opts: Options, events: ak.Array, what: str, dataset: str) -> np.ndarray | None:
-    """Rows to keep under ``opts.missing`` (None: all), with the count logged."""
+def _policy(
+    complete: np.ndarray, opts: Options, events: ak.Array, what: str, impossible: str, dataset: str
+) -> np.ndarray | None:
+    """Rows to keep under ``opts.missing`` (None: all), with the count logged.
+
+    ``what`` describes an incomplete event, ``impossible`` the options when none is complete.
+    """
     short = ~complete
     n_short = int(short.sum())
     if n_short == len(complete):
-        raise FeatureError(f"{dataset}: all {n_short} events have {what}; k={opts.k} is larger than every "
-                           f"event's multiplicity")
+        raise FeatureError(f"{dataset}: all {n_short} events have {what}; {impossible}")
     split = ""
     if "label" in events.fields:
         signal = int((ak.to_numpy(events["label"])[short] == 1).sum())
@@ -210,45 +249,65 @@ def mask_columns(mask: np.ndarray, prefix: str = MASK_PREFIX) -> dict[str, np.nd
 # ---------------------------------------------------------------- feature sets
 
 
-def _total(p: list[ak.Array]) -> ak.Array:
-    return functools.reduce(operator.add, p)
-
-
 def _pair_name(i: int, j: int, k: int) -> str:
     return f"s{i + 1}{j + 1}" if k < 10 else f"s{i + 1}_{j + 1}"
 
 
+def _at_least_two(mask: np.ndarray) -> np.ndarray | bool:
+    return True if mask.all() else mask.sum(axis=1) >= 2
+
+
 def _normaliser(s: np.ndarray, mask: np.ndarray) -> np.ndarray:
     # Events with fewer than two objects (padding) have no invariants: dividing by inf zeroes their row.
-    return np.where(mask.sum(axis=1) >= 2, s, np.inf)
+    return np.where(_at_least_two(mask), s, np.inf)
 
 
-def invariants(
-    p: list[ak.Array], mask: np.ndarray, masses: str = "auto", prefix: str = ""
-) -> dict[str, np.ndarray]:
-    """s_ij / s for every pair of the objects ``p``, and m_i^2 / s per ``masses`` (auto, always, never).
-
-    ``p`` holds k Momentum4D arrays over events (see :func:`leading`), zero
-    where ``mask`` (N, k) is False; s is the invariant mass squared of the
-    present objects.
-    """
-    k = mask.shape[1]
-    norm = _normaliser(ak.to_numpy(_total(p).tau2), mask)
-    columns = {}
+def _is_massive(m2: np.ndarray, s: np.ndarray) -> bool:
+    """Does m^2 / s exceed MASSLESS in any event? (A bound first: massless events skip the division.)"""
+    largest = max(m2.max(initial=0.0), -m2.min(initial=0.0))
+    if largest <= MASSLESS * s.min(initial=np.inf):
+        return False
     with np.errstate(divide="ignore", invalid="ignore"):
-        for i, j in combinations(range(k), 2):
-            s_ij = ak.to_numpy((p[i] + p[j]).tau2)
-            columns[prefix + _pair_name(i, j, k)] = np.where(mask[:, i] & mask[:, j], s_ij, 0.0) / norm
-        m2 = np.stack([ak.to_numpy(x.tau2) for x in p], axis=1) / norm[:, None]
-    if masses != "never":
-        massive = np.ones(k, bool) if masses == "always" else np.abs(m2).max(axis=0, initial=0.0) > MASSLESS
-        columns.update({f"{prefix}m{i + 1}sq": m2[:, i] for i in np.flatnonzero(massive)})
+        return bool(np.nanmax(np.abs(m2 / s), initial=0.0) > MASSLESS)
+
+
+def invariants(objects: Leading, masses: str = "auto", prefix: str = "") -> dict[str, np.ndarray]:
+    """s_ij / s for every pair of ``objects``, and m_i^2 / s per ``masses`` (auto, always, never).
+
+    s_ij = m_i^2 + m_j^2 + 2 p_i.p_j and s = sum_i m_i^2 + 2 sum_(i<j) p_i.p_j,
+    over the present objects.
+    """
+    k, mask = objects.k, objects.mask
+    m2 = ak.to_numpy(objects.array().tau2)
+    m2 = [m2[:, i] for i in range(k)]
+    pairs = [(i, j) for i in range(k) for j in range(i + 1, k)]
+    # One dot per pair, on per-object views: broadcasting regular record arrays would copy them.
+    dots = [ak.to_numpy(objects.object(i).dot(objects.object(j))) for i, j in pairs]
+    s = sum(m2) + 2.0 * sum(dots)
+    complete = mask.all()
+    columns = {}
+    # s = 0 gives non-finite columns, which compute() reports with the event count.
+    norm = _normaliser(s, mask)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        inverse = 1.0 / norm
+        for (i, j), dot in zip(pairs, dots, strict=True):
+            s_ij = np.add(m2[i], m2[j])
+            s_ij += dot
+            s_ij += dot
+            s_ij *= inverse
+            columns[prefix + _pair_name(i, j, k)] = (
+                s_ij if complete else np.where(mask[:, i] & mask[:, j], s_ij, 0)
+            )
+        for i in range(k):
+            if masses == "always" or (masses == "auto" and _is_massive(m2[i], norm)):
+                columns[f"{prefix}m{i + 1}sq"] = m2[i] * inverse
     return columns
 
 
-def dalitz(p: list[ak.Array], mask: np.ndarray) -> dict[str, np.ndarray]:
+def dalitz(objects: Leading) -> dict[str, np.ndarray]:
     """The Dalitz variables s12 / s and s23 / s of three objects."""
-    columns = invariants(p[:3], mask[:, :3], masses="never")
+    three = Leading({c: v[:, :3] for c, v in objects.components.items()}, objects.mask[:, :3])
+    columns = invariants(three, masses="never")
     return {"s12": columns["s12"], "s23": columns["s23"]}
 
 
@@ -267,51 +326,43 @@ def canonical_zeros(k: int) -> set[tuple[int, str]]:
     return zeros
 
 
-def rest_frame(p: list[ak.Array], mask: np.ndarray, orientation: str = "canonical") -> dict[str, np.ndarray]:
+def rest_frame(objects: Leading, orientation: str = "canonical") -> dict[str, np.ndarray]:
     """Momenta in the objects' centre-of-mass frame, / sqrt(s), optionally in canonical orientation.
 
     Frame-dependent features; see the module docstring for the convention.
     """
-    k = mask.shape[1]
-    total = _total(p)
-    ok = mask.sum(axis=1) >= 2
+    k = objects.k
+    total = objects.total()
+    ok = np.reshape(_at_least_two(objects.mask), (-1, 1))
     skip = canonical_zeros(k) if orientation == "canonical" else set()
     with np.errstate(divide="ignore", invalid="ignore"):
-        sqrt_s = np.sqrt(ak.to_numpy(total.tau2))
-        q = lorentz.to_rest_frame(p, total)
+        sqrt_s = np.sqrt(ak.to_numpy(total.tau2))[:, None]
+        q = lorentz.to_rest_frame(objects.array(), total)
         if orientation == "canonical":
             q = lorentz.canonical_orientation(q)
-        return {
-            f"{c}{i + 1}": np.where(ok, ak.to_numpy(getattr(q[i], c)) / sqrt_s, 0.0)
-            for i in range(k) for c in FOURVEC if (i, c) not in skip
-        }
+        scaled = {c: np.where(ok, ak.to_numpy(getattr(q, c)) / sqrt_s, 0.0) for c in FOURVEC}
+    return {f"{c}{i + 1}": scaled[c][:, i] for i in range(k) for c in FOURVEC if (i, c) not in skip}
 
 
-def raw(p: list[ak.Array], mask: np.ndarray) -> dict[str, np.ndarray]:
+def raw(objects: Leading) -> dict[str, np.ndarray]:
     """The four-momenta as they are (GeV), zero for missing objects."""
-    return {f"{c}{i + 1}": ak.to_numpy(getattr(p[i], c)) for i in range(mask.shape[1]) for c in FOURVEC}
+    return {f"{c}{i + 1}": objects.components[c][:, i] for i in range(objects.k) for c in FOURVEC}
 
 
-def _mass(p: ak.Array) -> np.ndarray:
+def _mass(tau2: np.ndarray) -> np.ndarray:
     # Rounding can make a massless jet's tau2 slightly negative.
-    return np.sqrt(np.maximum(ak.to_numpy(p.tau2), 0.0))
+    return np.sqrt(np.maximum(tau2, 0.0))
 
 
-def jet_invariants(
-    jets: list[ak.Array],
-    jet_mask: np.ndarray,
-    subjets: list[ak.Array],
-    subjet_mask: np.ndarray,
-    masses: str = "auto",
-) -> dict[str, np.ndarray]:
+def jet_invariants(jets: Leading, subjets: Leading, masses: str = "auto") -> dict[str, np.ndarray]:
     """Jet masses, the leading jets' invariant mass (GeV), and the subjets' normalised invariants.
 
-    ``jets`` holds k Momentum4D arrays over events, ``subjets`` k * n_subjets
-    (jet by jet), zero where their masks (N, k) and (N, k * n_subjets) are False.
+    ``subjets`` holds k * n_subjets objects, jet by jet (see :func:`leading_subjets`).
     """
-    columns = {f"m_j{i + 1}": _mass(jet) for i, jet in enumerate(jets)}
-    columns["m_jj"] = _mass(_total(jets))
-    columns.update(invariants(subjets, subjet_mask, masses, prefix="sub_"))
+    jet_masses = _mass(ak.to_numpy(jets.array().tau2))
+    columns = {f"m_j{i + 1}": jet_masses[:, i] for i in range(jets.k)}
+    columns["m_jj"] = _mass(ak.to_numpy(jets.total().tau2))
+    columns.update(invariants(subjets, masses, prefix="sub_"))
     return columns
 
 
@@ -319,28 +370,16 @@ def exclusive_subjets(constituents: ak.Array, n_subjets: int) -> ak.Array:
     """Up to ``n_subjets`` exclusive kt subjets of every jet, pT ordered: events x jets x subjets.
 
     ``constituents`` is events x jets x particles. Jets with fewer
-    constituents than ``n_subjets`` get one subjet per constituent.
+    constituents than ``n_subjets`` get one subjet per constituent; the subjets
+    of a jet add up to it (no particle is lost to the beam).
     """
-    import fastjet
-
-    per_event = ak.num(constituents, axis=1)
-    flat = ak.flatten(constituents, axis=1)
-    if len(flat) == 0:
+    if len(ak.flatten(constituents, axis=1)) == 0:
         return constituents  # no jets at all: nothing to cluster
-    # fastjet reads px, py, pz, E of one contiguous list per "event": here one per jet.
-    jets = ak.to_packed(ak.zip({c: ak.values_astype(getattr(flat, c), np.float64) for c in FOURVEC},
-                               with_name="Momentum4D"))
-    with warnings.catch_warnings():
-        # fastjet warns for every exclusive clustering, kt included.
-        warnings.filterwarnings("ignore", message="dcut and exclusive jets")
-        sequence = fastjet.ClusterSequence(jets, fastjet.JetDefinition(fastjet.kt_algorithm, SUBJET_R))
-        subjets = sequence.exclusive_jets_up_to(n_jets=n_subjets)
-    subjets = subjets[ak.argsort(subjets.pt, axis=1, ascending=False)]
-    return ak.unflatten(subjets, per_event)
+    return jetlib.exclusive_jets(constituents, n_subjets, algorithm="kt")
 
 
-def leading_subjets(subjets: ak.Array, k: int, n_subjets: int) -> tuple[list[ak.Array], np.ndarray]:
-    """Events x jets x subjets -> k * n_subjets Momentum4D arrays (zeros where missing), and the mask."""
+def leading_subjets(subjets: ak.Array, k: int, n_subjets: int) -> Leading:
+    """Events x jets x subjets -> k * n_subjets objects per event, jet by jet, zero where missing."""
     n_events = len(subjets)
     jets_per_event = ak.to_numpy(ak.num(subjets, axis=1))
     components, flat_mask = padded_components(ak.flatten(subjets, axis=1), n_subjets)
@@ -349,12 +388,12 @@ def leading_subjets(subjets: ak.Array, k: int, n_subjets: int) -> tuple[list[ak.
     slots = np.arange(len(rows)) - np.repeat(np.cumsum(jets_per_event) - jets_per_event, jets_per_event)
     mask = np.zeros((n_events, k, n_subjets), bool)
     mask[rows, slots] = flat_mask
-    out = {}
+    grids = {}
     for c, values in components.items():
         grid = np.zeros((n_events, k, n_subjets))
         grid[rows, slots] = values
-        out[c] = grid.reshape(n_events, k * n_subjets)
-    return vectors(out), mask.reshape(n_events, k * n_subjets)
+        grids[c] = grid.reshape(n_events, k * n_subjets)
+    return Leading(grids, mask.reshape(n_events, k * n_subjets))
 
 
 def coordinates(points: ak.Array, dataset: str = "dataset") -> dict[str, np.ndarray]:
@@ -375,21 +414,23 @@ def coordinates(points: ak.Array, dataset: str = "dataset") -> dict[str, np.ndar
 def _object_features(events: ak.Array, opts: Options, dataset: str) -> tuple[dict, ak.Array]:
     objects = _field(events, opts.collection, dataset)
     check_finite(objects, opts.collection, dataset)
-    complete = ak.to_numpy(ak.num(objects, axis=1)) >= opts.k
-    keep = _policy(complete, opts, events, f"fewer than k={opts.k} {opts.collection}", dataset)
+    counts = ak.to_numpy(ak.num(objects, axis=1))
+    what = f"fewer than k={opts.k} {opts.collection}"
+    impossible = f"k={opts.k} is larger than every event's multiplicity (at most {counts.max(initial=0)})"
+    keep = _policy(counts >= opts.k, opts, events, what, impossible, dataset)
     if keep is not None:
         events, objects = events[keep], objects[keep]
-    p, mask = leading(objects, opts.k)
+    lead = leading(objects, opts.k)
     if opts.feature_set == "invariants":
-        columns = invariants(p, mask, opts.masses)
+        columns = invariants(lead, opts.masses)
     elif opts.feature_set == "dalitz":
-        columns = dalitz(p, mask)
+        columns = dalitz(lead)
     elif opts.feature_set == "rest_frame":
-        columns = rest_frame(p, mask, opts.orientation)
+        columns = rest_frame(lead, opts.orientation)
     else:
-        columns = raw(p, mask)
+        columns = raw(lead)
     if opts.missing == "pad":
-        columns.update(mask_columns(mask))
+        columns.update(mask_columns(lead.mask))
     return columns, events
 
 
@@ -400,21 +441,25 @@ def _jet_features(events: ak.Array, opts: Options, dataset: str) -> tuple[dict, 
     check_finite(constituents, "constituents", dataset)
     mismatch = int(ak.sum(ak.num(jets, axis=1) != ak.num(constituents, axis=1)))
     if mismatch:
-        raise FeatureError(f"{dataset}: {mismatch} of {len(jets)} events have a different number of jets "
-                           f"and constituent lists")
+        raise FeatureError(
+            f"{dataset}: {mismatch} of {len(jets)} events have a different number of jets "
+            f"and constituent lists"
+        )
     k, n = opts.k, opts.n_subjets
     subjets = exclusive_subjets(constituents[:, :k], n)
-    complete = (ak.to_numpy(ak.num(jets, axis=1)) >= k) & ak.to_numpy(ak.all(ak.num(subjets, axis=2) >= n, axis=1))
+    complete = (ak.to_numpy(ak.num(jets, axis=1)) >= k) & ak.to_numpy(
+        ak.all(ak.num(subjets, axis=2) >= n, axis=1)
+    )
     what = f"fewer than k={k} jets or a leading jet with fewer than n_subjets={n} constituents"
-    keep = _policy(complete, opts, events, what, dataset)
+    impossible = f"k={k} and n_subjets={n} exceed every event's jet and constituent multiplicities"
+    keep = _policy(complete, opts, events, what, impossible, dataset)
     if keep is not None:
         events, jets, subjets = events[keep], jets[keep], subjets[keep]
-    jet_p, jet_mask = leading(jets, k)
-    sub_p, sub_mask = leading_subjets(subjets, k, n)
-    columns = jet_invariants(jet_p, jet_mask, sub_p, sub_mask, opts.masses)
+    lead_jets, lead_subjets = leading(jets, k), leading_subjets(subjets, k, n)
+    columns = jet_invariants(lead_jets, lead_subjets, opts.masses)
     if opts.missing == "pad":
-        columns.update(mask_columns(jet_mask))
-        columns.update(mask_columns(sub_mask, f"{MASK_PREFIX}_sub"))
+        columns.update(mask_columns(lead_jets.mask))
+        columns.update(mask_columns(lead_subjets.mask, f"{MASK_PREFIX}_sub"))
     return columns, events
 
 
@@ -433,40 +478,13 @@ def compute(events: ak.Array, feature_set: str, options: dict, dataset: str = "d
     else:
         columns, events = _object_features(events, opts, dataset)
     frame = pd.DataFrame(columns)
-    bad = int((~np.isfinite(frame.to_numpy())).any(axis=1).sum())
-    if bad:
-        raise FeatureError(f"{dataset}: {bad} of {len(frame)} events give non-finite '{feature_set}' features "
-                           f"(e.g. zero invariant mass)")
+    if not all(np.isfinite(values).all() for values in columns.values()):
+        bad = int((~np.isfinite(frame.to_numpy())).any(axis=1).sum())
+        raise FeatureError(
+            f"{dataset}: {bad} of {len(frame)} events give non-finite '{feature_set}' features "
+            f"(e.g. zero invariant mass)"
+        )
     for name in CARRIED_COLUMNS:
         if name in events.fields:
             frame[name] = ak.to_numpy(events[name])
     return frame
-
-
-def feature_names(frame: pd.DataFrame) -> list[str]:
-    """The feature columns of a table: everything but the carried label and truth columns."""
-    return [c for c in frame.columns if c not in CARRIED_COLUMNS]
-
-
-def fit_scaler(frame: pd.DataFrame, feature_names: list[str]) -> dict[str, list[float]]:
-    """Mean and scale per feature, fitted on the training background only.
-
-    Mask columns pass through unchanged (mean 0, scale 1); columns constant up
-    to rounding get scale 1, so their rounding noise is not blown up.
-    """
-    rows = (frame["split"] == 0) & (frame["label"] == 0)
-    if not rows.any():
-        raise FeatureError("no training background events (split 0, label 0) to fit the standardisation on")
-    train = frame.loc[rows, feature_names].to_numpy(dtype=np.float64)
-    mean, scale = train.mean(axis=0), train.std(axis=0)
-    constant = scale <= np.maximum(CONSTANT_RTOL * np.abs(mean), CONSTANT_ATOL)
-    is_mask = np.array([name.startswith(MASK_PREFIX) for name in feature_names], dtype=bool)
-    mean = np.where(is_mask, 0.0, mean)
-    scale = np.where(is_mask | constant, 1.0, scale)
-    return {"mean": mean.tolist(), "scale": scale.tolist()}
-
-
-def standardise(frame: pd.DataFrame, feature_names: list[str], scaler: dict) -> np.ndarray:
-    """The features of ``frame`` with a saved scaler's transform applied, as float64."""
-    x = frame[feature_names].to_numpy(dtype=np.float64)
-    return (x - np.asarray(scaler["mean"])) / np.asarray(scaler["scale"])

@@ -42,25 +42,25 @@ def transform(momenta: np.ndarray, matrix: np.ndarray) -> np.ndarray:
     return momenta @ matrix.T
 
 
-def to_rest_frame(p: list[ak.Array], total: ak.Array) -> list[ak.Array]:
-    """Boost each object array of ``p`` (Momentum4D over events) into the rest frame of ``total``."""
-    return [x.boostCM_of_p4(total) for x in p]
+def to_rest_frame(p: ak.Array, total: ak.Array) -> ak.Array:
+    """Boost regular (events x objects) Momentum4D ``p`` into the rest frame of each event's ``total``."""
+    # Regular arrays broadcast right-aligned, as in numpy: give the totals an object axis.
+    return p.boostCM_of_p4(total[:, np.newaxis])
 
 
-def canonical_orientation(q: list[ak.Array]) -> list[ak.Array]:
+def canonical_orientation(q: ak.Array) -> ak.Array:
     """Rotate each event so that object 0 points along +z and object 1 lies in the x-z plane, px > 0.
 
-    ``q`` holds at least two Momentum4D arrays over events. The new axes are
-    built per event (z along object 0, x along the part of object 1
-    orthogonal to it) and components are projections on them: dot products,
-    cheaper and no less exact than composing three angle rotations.
+    ``q`` is regular, events x objects (at least two). The new axes are built
+    per event (z along object 0, x along the part of object 1 orthogonal to
+    it) and the components are projections on them: dot products, cheaper and
+    no less exact than composing three rotations by angles. They fix the
+    origin, so a rest frame stays a rest frame.
     """
-    z = q[0].to_Vector3D().unit()
-    second = q[1].to_Vector3D()
+    p3 = q.to_Vector3D()
+    z = p3[:, 0].unit()
+    second = p3[:, 1]
     x = (second - z * second.dot(z)).unit()
     y = z.cross(x)
-    rotated = []
-    for p in q:
-        p3 = p.to_Vector3D()
-        rotated.append(ak.zip({"px": p3.dot(x), "py": p3.dot(y), "pz": p3.dot(z), "E": p.E}, with_name="Momentum4D"))
-    return rotated
+    projections = {name: p3.dot(axis[:, np.newaxis]) for name, axis in (("px", x), ("py", y), ("pz", z))}
+    return ak.zip({**projections, "E": q.E}, with_name="Momentum4D")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import torch
 
-from topoae.features import CARRIED_COLUMNS, standardise
 from topoae.metrics import detection_metrics
 from topoae.models import reconstruction_error
+from topoae.tables import CARRIED_COLUMNS, standardise
 from topoae.training import load
 
 VARIANT_KEYS = ("dataset", "topology", "latent_dim", "seed")

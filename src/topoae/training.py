@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 import torch
 
-from topoae.features import standardise
 from topoae.io import atomic_path, write_json
 from topoae.models import Autoencoder
+from topoae.tables import standardise
 
 
 @dataclass(frozen=True)

@@ -243,8 +243,7 @@ def config_problems(rambo: dict, where: str) -> Iterator[str]:
     i, j = signal["pair"]
     if i == j or max(i, j) >= n:
         yield (
-            f"config key '{where}.signal.pair' = {[i, j]}: "
-            f"needs two different indices below n_particles={n}"
+            f"config key '{where}.signal.pair' = {[i, j]}: needs two different indices below n_particles={n}"
         )
         return
     spectators = sum(m for k, m in enumerate(masses) if k not in (i, j))
