@@ -13,6 +13,9 @@ import yaml
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "workflow" / "schemas"
 
+# Feature sets that read the leading k of a dataset's particles.
+PARTICLE_SETS = ("invariants", "dalitz", "rest_frame", "raw")
+
 # Each source's module checks its own block through config_problems(options, where).
 SOURCE_MODULES = {
     "rambo": "topoae.generate.rambo",
@@ -102,10 +105,14 @@ def physics_problems(config: dict) -> Iterator[str]:
         source = dataset["source"]
         module = importlib.import_module(SOURCE_MODULES[source])
         yield from getattr(module, "config_problems", lambda *_: ())(dataset[source], f"{where}.{source}")
-        if source == "rambo" and dataset["features"]["set"] == "invariants":
-            k, n = dataset["features"]["k"], dataset["rambo"]["n_particles"]
+        features = dataset["features"]
+        if source == "rambo" and features["set"] in PARTICLE_SETS and features.get("missing") != "pad":
+            k, n = features["k"], dataset["rambo"]["n_particles"]
             if k > n:
-                yield f"config key '{where}.features.k' = {k}: larger than n_particles={n}"
+                yield (
+                    f"config key '{where}.features.k' = {k}: larger than n_particles={n}, "
+                    "so every event would be dropped"
+                )
         if dataset["chunks"] > dataset["n_background"]:
             yield f"config key '{where}.chunks' = {dataset['chunks']}: more chunks than background events"
     for topology in config["variants"]["topologies"]:
