@@ -42,6 +42,20 @@ print(json.dumps({{"events": n, "seconds": seconds,
                   "peak_rss_mb": peak_rss_mb()}}))
 """
 
+# The floor, in a child process too: uproot reading the same branches in the same steps, nothing else.
+BASELINE = """
+import json, sys, time
+sys.path.insert(0, {here!r})
+import uproot
+from common import peak_rss_mb
+start = time.perf_counter()
+n = 0
+branches = ["Jet_pt", "Jet_eta", "Jet_phi", "Jet_mass", "genWeight", "isSignal"]
+for step in uproot.iterate({path!r} + ":Events", branches, step_size={step_size}):
+    n += len(step)
+print(json.dumps({{"events": n, "seconds": time.perf_counter() - start, "peak_rss_mb": peak_rss_mb()}}))
+"""
+
 
 def write_tree(path: Path, n_events: int, seed: int = 0) -> None:
     """A TTree ``Events`` with Jet_pt/eta/phi/mass (float32, 2..10 jets), a weight and a label."""
@@ -86,13 +100,14 @@ def spec(path: Path, step_size: int) -> dict:
     }
 
 
-def run_once(path: Path, output: Path, step_size: int) -> dict:
-    code = CHILD.format(
-        src=str(SRC),
-        here=str(Path(__file__).resolve().parent),
-        spec=json.dumps(spec(path, step_size)),
-        output=str(output),
-    )
+def run_once(path: Path, output: Path, step_size: int, baseline: bool = False) -> dict:
+    here = str(Path(__file__).resolve().parent)
+    if baseline:
+        code = BASELINE.format(here=here, path=str(path), step_size=step_size)
+    else:
+        code = CHILD.format(
+            src=str(SRC), here=here, spec=json.dumps(spec(path, step_size)), output=str(output)
+        )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -117,7 +132,10 @@ def main(argv: list[str] | None = None) -> dict:
             write_tree(path, n_events)
             size = path.stat().st_size / 2**20
             print(f"wrote {path} ({size:.0f} MiB) in {time.perf_counter() - start:.1f} s", file=sys.stderr)
-        runs = [run_once(path, Path(scratch) / "events.parquet", args.step_size) for _ in range(repeats)]
+        runs, floor = [], []
+        for _ in range(repeats):  # interleaved, so that both see the same machine load
+            runs.append(run_once(path, Path(scratch) / "events.parquet", args.step_size))
+            floor.append(run_once(path, Path(scratch) / "events.parquet", args.step_size, baseline=True))
     summary = {
         "input_events": n_events,
         "step_size": args.step_size,
@@ -126,7 +144,10 @@ def main(argv: list[str] | None = None) -> dict:
         "median_seconds": statistics.median(r["seconds"] for r in runs),
         "median_events_per_s": statistics.median(n_events / r["seconds"] for r in runs),
         "median_peak_rss_mb": statistics.median(r["peak_rss_mb"] for r in runs),
+        "uproot_read_seconds": statistics.median(r["seconds"] for r in floor),
+        "uproot_read_peak_rss_mb": statistics.median(r["peak_rss_mb"] for r in floor),
     }
+    summary["time_vs_uproot_read"] = summary["median_seconds"] / summary["uproot_read_seconds"]
     print_table(
         f"ingest of a {n_events:,}-event NanoAOD-like TTree, step {args.step_size:,} (medians of {repeats})",
         [
@@ -139,6 +160,12 @@ def main(argv: list[str] | None = None) -> dict:
             )
         ],
         ("events read", "events written", "seconds", "events/s", "peak RSS MB"),
+    )
+    print(
+        "baseline, uproot.iterate of the same branches and steps alone: "
+        f"{summary['uproot_read_seconds']:.2f} s, "
+        f"peak RSS {summary['uproot_read_peak_rss_mb']:.0f} MB; ingest takes "
+        f"{summary['time_vs_uproot_read']:.2f} x the time of the bare read"
     )
     print(json.dumps(summary))
     return summary
