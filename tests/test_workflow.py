@@ -46,14 +46,29 @@ def test_nothing_to_do_after_a_full_run(finished_workflow):
     assert finished_workflow.planned_jobs() == {}
 
 
-def test_new_latent_dim_schedules_only_new_variants_and_aggregates(finished_workflow):
+def planned_after_edit(workflow, edit) -> dict[str, int]:
+    """What a dry run would schedule after ``edit`` of the tiny config; the config is restored after."""
     config = tiny_config()
-    config["variants"]["latent_dims"] = [1, 2, 3]
-    finished_workflow.write_config(config)
+    edit(config)
+    workflow.write_config(config)
     try:
-        jobs = finished_workflow.planned_jobs()
+        return workflow.planned_jobs()
     finally:
-        finished_workflow.write_config(tiny_config())
+        workflow.write_config(tiny_config())
+
+
+# What follows a change to every model: all variants retrained and rescored, then the aggregates.
+EVERY_VARIANT = {
+    "train": N_VARIANTS,
+    "score": N_VARIANTS,
+    "aggregate": 1,
+    "plot_auc_vs_latent_dim": 2,
+    "all": 1,
+}
+
+
+def test_new_latent_dim_schedules_only_new_variants_and_aggregates(finished_workflow):
+    jobs = planned_after_edit(finished_workflow, lambda c: c["variants"].update(latent_dims=[1, 2, 3]))
     # One new dimension: 2 datasets x 2 topologies x 1 seed new variants.
     assert jobs == {"train": 4, "score": 4, "aggregate": 1, "plot_auc_vs_latent_dim": 2, "all": 1}
 
@@ -69,50 +84,21 @@ def test_editing_model_code_reruns_training_and_what_follows(finished_workflow):
     finally:
         models.write_text(original)
         os.utime(models, ns=(before.st_atime_ns, before.st_mtime_ns))
-    assert jobs == {
-        "train": N_VARIANTS,
-        "score": N_VARIANTS,
-        "aggregate": 1,
-        "plot_auc_vs_latent_dim": 2,
-        "all": 1,
-    }
+    assert jobs == EVERY_VARIANT
 
 
 def test_changing_a_training_param_reruns_training_only(finished_workflow):
-    config = tiny_config()
-    config["training"]["epochs"] = 3
-    finished_workflow.write_config(config)
-    try:
-        jobs = finished_workflow.planned_jobs()
-    finally:
-        finished_workflow.write_config(tiny_config())
-    assert jobs == {
-        "train": N_VARIANTS,
-        "score": N_VARIANTS,
-        "aggregate": 1,
-        "plot_auc_vs_latent_dim": 2,
-        "all": 1,
-    }
+    assert planned_after_edit(finished_workflow, lambda c: c["training"].update(epochs=3)) == EVERY_VARIANT
 
 
 def test_changing_threads_reruns_nothing(finished_workflow):
-    config = tiny_config()
-    config["training"]["threads"] = 2
-    finished_workflow.write_config(config)
-    try:
-        assert finished_workflow.planned_jobs() == {}
-    finally:
-        finished_workflow.write_config(tiny_config())
+    assert planned_after_edit(finished_workflow, lambda c: c["training"].update(threads=2)) == {}
 
 
 def test_changing_one_dataset_reruns_only_that_dataset(finished_workflow):
-    config = tiny_config()
-    config["datasets"]["circle"]["toy"]["anomaly_distance"] = 0.4
-    finished_workflow.write_config(config)
-    try:
-        jobs = finished_workflow.planned_jobs()
-    finally:
-        finished_workflow.write_config(tiny_config())
+    jobs = planned_after_edit(
+        finished_workflow, lambda c: c["datasets"]["circle"]["toy"].update(anomaly_distance=0.4)
+    )
     per_dataset = N_VARIANTS // 2
     assert jobs == {
         "generate_chunk": 1,
