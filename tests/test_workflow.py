@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -175,3 +179,35 @@ def test_shipped_study_configs_are_valid(study):
     from topoae.config import validate
 
     validate(yaml.safe_load(study.read_text()))
+
+
+def test_a_killed_run_completes_on_rerun(workflow):
+    """SIGKILL the whole run once the first models exist; after --unlock the same command finishes it.
+
+    A killed Snakemake cannot release its lock; the default profile's
+    rerun-incomplete then redoes the jobs that were cut off.
+    """
+    command = [sys.executable, "-m", "snakemake", "--cores", "2"]
+    run = subprocess.Popen(
+        command,
+        cwd=workflow.root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 300
+        while not list(workflow.root.glob("results/*/models/*/model.pt")):
+            assert run.poll() is None, "the run ended before it could be killed"
+            assert time.monotonic() < deadline, "no model after 300 s"
+            time.sleep(0.2)
+    finally:
+        os.killpg(run.pid, signal.SIGKILL)
+        run.wait()
+    assert not (workflow.root / "results/aggregate/metrics.csv").exists()
+    workflow.snakemake("--unlock")
+    workflow.snakemake()
+    table = pd.read_csv(workflow.root / "results/aggregate/metrics.csv")
+    assert len(table) == N_VARIANTS
+    assert not list(workflow.root.glob("results/**/.*.tmp"))
+    assert workflow.planned_jobs() == {}
