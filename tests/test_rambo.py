@@ -152,3 +152,31 @@ def test_massive_rejects_masses_above_sqrt_s(rng):
 def test_massless_rejects_fewer_than_two_particles(rng):
     with pytest.raises(ValueError, match="n_particles=1"):
         rambo.massless(rng, 10, 1, SQRT_S)
+
+
+def test_unweighted_massive_events_are_flat_in_the_dalitz_plot(rng):
+    """Flat phase space is uniform in (s12, s23): s12's density is the Dalitz region's width at s12.
+
+    Checks the massive weights and their hit-or-miss unweighting together, by a
+    Kolmogorov-Smirnov test against that width integrated numerically.
+    """
+    from topoae.generate import rambo_events
+
+    masses = (100.0, 200.0, 300.0)
+    columns = rambo_events(rng, 40_000, 0, 3, SQRT_S, masses=masses, unweight=True)
+    assert np.ptp(columns["weight"]) == 0
+    p = np.stack([np.asarray(columns["particles"][f].to_numpy()) for f in ("px", "py", "pz", "E")], axis=-1)
+    s12 = pair_s(p, 0, 1)
+    m1, m2, m3 = masses
+    s = SQRT_S**2
+    grid = np.linspace((m1 + m2) ** 2, (SQRT_S - m3) ** 2, 4001)
+    width = (
+        np.sqrt(
+            np.clip(rambo.kallen(grid, m1**2, m2**2), 0, None)
+            * np.clip(rambo.kallen(s, grid, m3**2), 0, None)
+        )
+        / grid
+    )
+    cdf = np.concatenate([[0], np.cumsum((width[1:] + width[:-1]) / 2)])
+    cdf /= cdf[-1]
+    assert stats.kstest(s12, lambda t: np.interp(t, grid, cdf)).pvalue > 1e-3

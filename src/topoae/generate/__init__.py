@@ -8,7 +8,7 @@ import awkward as ak
 import numpy as np
 
 from topoae.generate import rambo, toy
-from topoae.io import FOURVEC_FIELDS
+from topoae.io import FOURVEC_FIELDS, read_events
 from topoae.splits import assign_split, chunk_rng
 
 
@@ -110,8 +110,6 @@ def generate_chunk(
 
 def merge(paths: Sequence[str]) -> tuple[ak.Array, dict]:
     """Concatenate chunk files in order; the first chunk's metadata describes the whole."""
-    from topoae.io import read_events
-
     parts = [read_events(p) for p in paths]
     metadata = dict(parts[0][1], chunks=len(parts))
     return ak.concatenate([events for events, _ in parts]), metadata

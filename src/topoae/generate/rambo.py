@@ -222,11 +222,6 @@ def resonance(
     return out, weights, m_x
 
 
-def unweight(rng: np.random.Generator, weights: np.ndarray) -> np.ndarray:
-    """Hit-or-miss mask that turns weighted events into unit-weight ones."""
-    return rng.random(weights.shape) * weights.max() < weights
-
-
 def config_problems(rambo: dict, where: str) -> Iterator[str]:
     """Config values that pass the schema but admit no phase space."""
     n, sqrt_s = rambo["n_particles"], rambo["sqrt_s"]
