@@ -33,7 +33,7 @@ def auc_vs_latent_dim(frame: pd.DataFrame, dataset: str, path: str) -> None:
     ax.set_xlabel("latent dimension")
     ax.set_ylabel("ROC AUC")
     ax.set_xticks(sorted(summary["latent_dim"].unique()))
-    ax.legend(title=dataset, loc="best")
+    ax.legend(title="latent topology", loc="best")
     hep.label.exp_label(exp="topoae", llabel="Simulation", rlabel=dataset, ax=ax)
     fig.tight_layout()
     with atomic_path(path) as tmp:
