@@ -57,16 +57,21 @@ def _describe(error: jsonschema.ValidationError) -> str:
     return f"config key '{key}' = {error.instance!r}: {error.message}"
 
 
+def _schema_problems(schema: dict, instance: dict) -> list[str]:
+    """Every schema violation of ``instance``, described by key, with defaults filled in on the way."""
+    validator = _with_defaults(jsonschema.Draft202012Validator)(schema)
+    errors = sorted(validator.iter_errors(instance), key=lambda e: list(map(str, e.absolute_path)))
+    return [_describe(e) for e in errors]
+
+
 def validate(config: dict, schema_path: str | Path = SCHEMA_DIR / "config.schema.yaml") -> dict:
     """Validate ``config`` against the schema, fill defaults in place, and check the physics.
 
     Raises :class:`ConfigError` naming every offending key and value.
     """
-    schema = load_schema(schema_path)
-    validator = _with_defaults(jsonschema.Draft202012Validator)(schema)
-    errors = sorted(validator.iter_errors(config), key=lambda e: list(map(str, e.absolute_path)))
-    if errors:
-        raise ConfigError("invalid config:\n  " + "\n  ".join(_describe(e) for e in errors))
+    problems = _schema_problems(load_schema(schema_path), config)
+    if problems:
+        raise ConfigError("invalid config:\n  " + "\n  ".join(problems))
     problems = list(physics_problems(config))
     if problems:
         raise ConfigError("invalid config:\n  " + "\n  ".join(problems))
@@ -92,9 +97,9 @@ def validate_block(options: dict, schema_file: str | Path, key: str) -> dict:
     """
     schema = {"type": "object", "properties": {key: yaml.safe_load(Path(schema_file).read_text())}}
     wrapped = {key: copy.deepcopy(options)}
-    errors = list(_with_defaults(jsonschema.Draft202012Validator)(schema).iter_errors(wrapped))
-    if errors:
-        raise ConfigError(f"invalid {key} options:\n  " + "\n  ".join(_describe(e) for e in errors))
+    problems = _schema_problems(schema, wrapped)
+    if problems:
+        raise ConfigError(f"invalid {key} options:\n  " + "\n  ".join(problems))
     return wrapped[key]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
 
 
@@ -49,8 +50,6 @@ def library_files(script: str | Path, src: str | Path, package: str = "topoae") 
 
 def external_modules(script: str | Path, src: str | Path, package: str = "topoae") -> set[str]:
     """Top-level names of the modules outside ``package`` and the standard library that ``script`` needs."""
-    import sys
-
     files = [Path(script), *map(Path, library_files(script, src, package))]
     names = {name.split(".")[0] for path in files for name in _imported_modules(path)}
     return {n for n in names if n != package and n not in sys.stdlib_module_names and n != "snakemake"}

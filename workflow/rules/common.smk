@@ -9,6 +9,7 @@ os.environ.update(PYTHONPATH=os.pathsep.join(filter(None, [str(SRC), os.environ.
 
 from topoae import config as study_config
 from topoae.deps import library_files
+from topoae.ingest import input_files as ingest_files
 
 study_config.validate(config, Path(workflow.basedir) / "workflow/schemas/config.schema.yaml")
 
@@ -61,13 +62,6 @@ def plot_files():
         for d in DATASETS
         for ext in config["plots"]["formats"]
     ]
-
-
-def ingest_files(spec):
-    """The user files an ingest block names (globs expanded), so that editing them reruns ingestion."""
-    from topoae.ingest import input_files
-
-    return input_files(spec)
 
 
 def chunk_files(wildcards):
